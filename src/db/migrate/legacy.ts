@@ -121,10 +121,11 @@ ALTER TABLE configuration_new RENAME TO configuration;`,
 };
 
 /**
- * Upgrades a cc-backend database to version 6 in one transaction; on any error nothing is changed.
- * Returns the versions applied.
+ * Adopts a cc-backend database: upgrades it to version 6, converts its JSON BLOBs to text, and creates
+ * Prisma's (empty) history table, all in one transaction, so any error leaves it unchanged.
+ * Returns the cc-backend versions applied.
  */
-export function upgradeLegacyDatabase(db: Database.Database, from: LegacyVersion): number[] {
+export function adoptLegacyDatabase(db: Database.Database, from: LegacyVersion, historyTableDdl: string): number[] {
   if (from.dirty) {
     throw new LegacyDatabaseError(
       `cc-backend database is marked dirty at version ${from.version} (a previous migration failed half-way); restore it from a backup`,
@@ -137,9 +138,8 @@ export function upgradeLegacyDatabase(db: Database.Database, from: LegacyVersion
   }
   const pending: number[] = [];
   for (let v = from.version + 1; v <= LEGACY_TARGET_VERSION; v++) pending.push(v);
-  if (pending.length === 0) return pending;
 
-  // Table rebuilds must not cascade deletes; foreign keys can only be switched outside a transaction.
+  // Table rebuilds must not cascade deletes, and this pragma is ignored inside a transaction.
   const fkWasOn = db.pragma("foreign_keys", { simple: true }) === 1;
   db.pragma("foreign_keys = OFF");
   try {
@@ -150,11 +150,27 @@ export function upgradeLegacyDatabase(db: Database.Database, from: LegacyVersion
         throw new LegacyDatabaseError(`upgrade would leave ${violations.length} dangling foreign key(s); database unchanged`);
       }
       writeLegacyVersionMarker(db);
+      convertJsonBlobsToText(db);
+      db.exec(historyTableDdl);
     })();
   } finally {
     if (fkWasOn) db.pragma("foreign_keys = ON");
   }
   return pending;
+}
+
+/**
+ * cc-backend (Go) stores the JSON columns as BLOBs. Prisma maps them to strings and refuses BLOB
+ * values, so an adopted database gets them converted to TEXT once; the bytes stay the same.
+ */
+function convertJsonBlobsToText(db: Database.Database): number {
+  const { changes } = db
+    .prepare(
+      `UPDATE job SET meta_data = CAST(meta_data AS TEXT), resources = CAST(resources AS TEXT)
+       WHERE typeof(meta_data) = 'blob' OR typeof(resources) = 'blob'`,
+    )
+    .run();
+  return changes;
 }
 
 /** Lets a database we create stay readable by cc-backend v1.0, which checks this table on start. */

@@ -4,7 +4,7 @@ import type Database from "better-sqlite3";
 import { sqliteAdapterFactory } from "../adapter.js";
 import { openSqlite } from "../sqlite.js";
 import { inspectDatabase, pendingMigrations, PRISMA_MIGRATIONS_TABLE, SchemaVersionError, type DatabaseKind } from "./history.js";
-import { upgradeLegacyDatabase, writeLegacyVersionMarker } from "./legacy.js";
+import { adoptLegacyDatabase, writeLegacyVersionMarker } from "./legacy.js";
 import { migrationList, readDatamodel, readMigrations, type MigrationFileInfo } from "./migration-files.js";
 import { NO_FILTERS, openSchemaEngine } from "./schema-engine.js";
 
@@ -64,8 +64,7 @@ export async function migrateSqliteDatabase(file: string): Promise<MigrationResu
   const factory = sqliteAdapterFactory(file);
   try {
     if (kind.kind === "legacy") {
-      result.legacyVersionsApplied = upgradeLegacyDatabase(db, kind.legacy);
-      db.exec(PRISMA_MIGRATIONS_TABLE);
+      result.legacyVersionsApplied = adoptLegacyDatabase(db, kind.legacy, PRISMA_MIGRATIONS_TABLE);
     }
     db.close();
     db = undefined;
@@ -111,5 +110,39 @@ function restore(file: string, backup: string | undefined): void {
     rmSync(backup, { force: true });
   } else {
     rmSync(file, { force: true });
+  }
+}
+
+/**
+ * The check every command but --migrate-db runs first: the database must exist and be at exactly this
+ * version's schema. It never migrates; it names --migrate-db instead.
+ */
+export function assertSchemaCurrent(file: string): void {
+  if (!existsSync(file)) {
+    throw new SchemaVersionError(`database ${file} does not exist; create it with: cc-backend --migrate-db`);
+  }
+  const db = openSqlite(file, { readonly: true, mustExist: true });
+  try {
+    const kind = inspectDatabase(db);
+    switch (kind.kind) {
+      case "empty":
+        throw new SchemaVersionError(`database ${file} is empty; create the schema with: cc-backend --migrate-db`);
+      case "foreign":
+        throw new SchemaVersionError(describeForeign(kind, file));
+      case "legacy":
+        throw new SchemaVersionError(
+          `database ${file} is a cc-backend database at version ${kind.legacy.version}; back it up, then upgrade it with: cc-backend --migrate-db`,
+        );
+      case "prisma": {
+        const pending = pendingMigrations(kind.applied, readMigrations());
+        if (pending.length > 0) {
+          throw new SchemaVersionError(
+            `database ${file} is ${pending.length} migration(s) behind this version (next: ${pending[0]!.name}); upgrade it with: cc-backend --migrate-db`,
+          );
+        }
+      }
+    }
+  } finally {
+    db.close();
   }
 }

@@ -16,13 +16,20 @@ type Bindings = typeof import("@prisma/schema-engine-wasm/schema_engine_bg");
 
 let bindings: Promise<Bindings> | undefined;
 
+/** Node's WebAssembly global; @types/node 20 does not declare it, so it is typed here as far as used. */
+function wasmRuntime(): {
+  instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: object } }>;
+} {
+  return (globalThis as unknown as { WebAssembly: ReturnType<typeof wasmRuntime> }).WebAssembly;
+}
+
 async function loadBindings(): Promise<Bindings> {
   const require = createRequire(import.meta.url);
   const dir = path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg"));
   // Imported by file path: the bindings must be the same module instance the .wasm imports call into.
   const bg = (await import(pathToFileURL(path.join(dir, "schema_engine_bg.js")).href)) as Bindings;
   const bytes = await readFile(path.join(dir, "schema_engine_bg.wasm"));
-  const { instance } = await WebAssembly.instantiate(bytes, { "./schema_engine_bg.js": bg as never });
+  const { instance } = await wasmRuntime().instantiate(bytes, { "./schema_engine_bg.js": bg });
   bg.__wbg_set_wasm(instance.exports);
   (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
   return bg;

@@ -1,0 +1,40 @@
+import { GraphQLError } from "graphql";
+import { createYoga, maskError as defaultMaskError, type YogaServerInstance } from "graphql-yoga";
+import type { ServiceContext } from "../../services/context.js";
+import { InputError } from "../../services/context.js";
+import { graphqlSchema } from "./schema.js";
+
+export const GRAPHQL_ENDPOINT = "/query";
+
+/**
+ * graphql-yoga serving the Pothos schema. Errors a caller caused (InputError) keep their message;
+ * everything else is masked to "Unexpected error." and logged once, never sent as a stack trace.
+ */
+export function createGraphqlServer(
+  context: ServiceContext,
+): YogaServerInstance<Record<string, unknown>, ServiceContext> {
+  return createYoga<Record<string, unknown>, ServiceContext>({
+    schema: graphqlSchema(),
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
+    context: () => context,
+    // GraphiQL is served at /playground by the app (--dev only), not from this endpoint.
+    graphiql: false,
+    landingPage: false,
+    // Yoga reports every GraphQL error, including a caller's bad input, at level error; unexpected
+    // errors are logged once in maskError below, so its own lines only go to the debug level.
+    logging: {
+      debug: (...args) => context.logger.debug({ args }, "graphql"),
+      info: (...args) => context.logger.debug({ args }, "graphql"),
+      warn: (...args) => context.logger.debug({ args }, "graphql"),
+      error: (...args) => context.logger.debug({ args }, "graphql"),
+    },
+    maskedErrors: {
+      maskError(error, message, isDev) {
+        const original = error instanceof GraphQLError ? error.originalError : error;
+        if (original instanceof InputError) return new GraphQLError(original.message, { extensions: { code: "BAD_USER_INPUT" } });
+        if (!(original instanceof GraphQLError) && original) context.logger.error({ err: original }, "graphql resolver failed");
+        return defaultMaskError(error, message, isDev);
+      },
+    },
+  });
+}

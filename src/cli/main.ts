@@ -1,0 +1,160 @@
+import { existsSync } from "node:fs";
+import type http from "node:http";
+import { generateKeyPair } from "../auth/keys.js";
+import { loadConfig, resolveDbSetting, type Config } from "../config/load.js";
+import { createPrismaClient } from "../db/client.js";
+import { assertSchemaCurrent, migrateSqliteDatabase } from "../db/migrate/runner.js";
+import { createLogger, isLogLevel, type Logger } from "../log.js";
+import { createApp } from "../server/app.js";
+import { listen } from "../server/listen.js";
+import type { ServiceContext } from "../services/context.js";
+import { addUser, deleteUser } from "../services/users.js";
+import { versionText } from "../version.js";
+import { helpText, parseFlags, UsageError, type Flags } from "./flags.js";
+import { initDirectory } from "./init.js";
+
+/** A step that failed for a reason the user can act on: printed as one line, exit code 1. */
+class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+const notImplemented = (flag: string) => new CliError(`--${flag}: not implemented yet`, 2);
+
+function loadEnvFile(file: string): void {
+  if (!existsSync(file)) return;
+  try {
+    process.loadEnvFile(file);
+  } catch (error) {
+    throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
+function databaseFile(config: Config): string {
+  if (config["db-driver"] !== "sqlite3") throw notImplemented(`db-driver ${config["db-driver"]}`);
+  return resolveDbSetting(config.db);
+}
+
+function parseNewUser(spec: string): { username: string; roles: string[]; password: string } {
+  const parts = spec.split(":");
+  if (parts.length < 3 || parts[0] === "") {
+    throw new UsageError("--add-user expects <username>:<role,role>:<password>");
+  }
+  const [username, roles, ...password] = parts;
+  return { username: username!, roles: roles!.split(",").filter(Boolean), password: password.join(":") };
+}
+
+async function run(flags: Flags, logger: Logger): Promise<void> {
+  if (flags.help) return void console.log(helpText());
+  if (flags.version) return void console.log(versionText());
+  if (flags["gen-keypair"]) {
+    const keys = generateKeyPair();
+    return void console.log(`JWT_PUBLIC_KEY="${keys.publicKey}"\nJWT_PRIVATE_KEY="${keys.privateKey}"`);
+  }
+  if (flags.init) {
+    const result = initDirectory(process.cwd());
+    for (const name of result.created) console.log(`created ${name}`);
+    for (const name of result.kept) console.log(`kept existing ${name}`);
+  }
+
+  loadEnvFile("./.env");
+  const { config, warnings } = loadConfig(flags.config || "./config.json", flags.config !== undefined);
+  for (const warning of warnings) logger.warn(warning);
+  const dbFile = databaseFile(config);
+
+  if (flags["migrate-db"] || flags.init) {
+    if (flags.init && existsSync(dbFile)) {
+      // --init alone never touches an existing database.
+    } else {
+      const result = await migrateSqliteDatabase(dbFile);
+      const steps = [
+        ...(result.created ? [`created ${dbFile}`] : []),
+        ...result.legacyVersionsApplied.map((v) => `upgraded cc-backend schema to version ${v}`),
+        ...result.applied.map((name) => `applied ${name}`),
+      ];
+      console.log(steps.length > 0 ? steps.join("\n") : `database ${dbFile} is up to date`);
+    }
+    if (flags["migrate-db"]) return;
+  }
+
+  const actions = ["add-user", "del-user", "sync-ldap", "jwt", "init-db", "import-job", "server"] as const;
+  if (!actions.some((a) => flags[a])) {
+    if (!flags.init) console.log(helpText());
+    return;
+  }
+
+  assertSchemaCurrent(dbFile);
+  const prisma = createPrismaClient(dbFile);
+  const services: ServiceContext = { prisma, config, logger };
+  let server: http.Server | undefined;
+  try {
+    if (flags["add-user"] || flags["del-user"]) {
+      if (config["disable-authentication"]) {
+        throw new CliError("--add-user and --del-user need authentication enabled (disable-authentication is true)");
+      }
+    }
+    if (flags["add-user"]) {
+      const user = parseNewUser(flags["add-user"]);
+      await addUser(prisma, user);
+      console.log(`added user ${user.username}`);
+    }
+    if (flags["del-user"]) {
+      await deleteUser(prisma, flags["del-user"]);
+      console.log(`deleted user ${flags["del-user"]}`);
+    }
+    if (flags["sync-ldap"]) throw notImplemented("sync-ldap");
+    if (flags.jwt) throw notImplemented("jwt");
+    if (flags["init-db"]) throw notImplemented("init-db");
+    if (flags["import-job"]) throw notImplemented("import-job");
+    if (flags.server) {
+      server = await listen(createApp(services, { dev: flags.dev ?? false }), config);
+      logger.info(`listening on ${config.addr}`);
+      console.error(`cc-backend listening on ${config.addr}`);
+      await shutdownOnSignal(server, logger);
+    }
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
+/** Stops accepting connections on SIGINT/SIGTERM and resolves once open requests have finished. */
+function shutdownOnSignal(server: http.Server, logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      logger.info(`${signal}: shutting down`);
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let flags: Flags;
+  try {
+    flags = parseFlags(argv);
+  } catch (error) {
+    console.error(`cc-backend: ${(error as Error).message}`);
+    return 2;
+  }
+  const envLevel = process.env.LOGLEVEL;
+  const logger = createLogger({
+    level: flags.loglevel ?? (envLevel && isLogLevel(envLevel) ? envLevel : "warn"),
+    withDate: flags.logdate,
+  });
+  try {
+    await run(flags, logger);
+    return 0;
+  } catch (error) {
+    const exitCode = error instanceof CliError ? error.exitCode : error instanceof UsageError ? 2 : 1;
+    const message = (error as Error).message.split("\n")[0];
+    console.error(`cc-backend: ${message}`);
+    if (!(error instanceof CliError || error instanceof UsageError)) logger.debug({ err: error }, "command failed");
+    return exitCode;
+  }
+}

@@ -1,0 +1,55 @@
+import path from "node:path";
+import Router from "@koa/router";
+import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
+import Koa from "koa";
+import { createGraphqlServer, GRAPHQL_ENDPOINT } from "../api/graphql/yoga.js";
+import { projectRoot } from "../db/migrate/migration-files.js";
+import type { ServiceContext } from "../services/context.js";
+import { errorHandler } from "./errors.js";
+import { securityHeaders } from "./security-headers.js";
+import { webUi } from "./web.js";
+
+export interface AppOptions {
+  /** Serve GraphQL Playground at /playground (the --dev flag). */
+  dev?: boolean;
+  /** The built web UI; defaults to dist/web of this package. Set to false to serve no UI. */
+  webRoot?: string | false;
+}
+
+export const DEFAULT_WEB_ROOT = path.join(projectRoot, "dist", "web");
+
+/** The HTTP application with every dependency passed in, so tests build their own. */
+export function createApp(services: ServiceContext, options: AppOptions = {}): Koa {
+  const app = new Koa();
+  app.proxy = false;
+  const yoga = createGraphqlServer(services);
+  const router = new Router();
+
+  const graphql: Koa.Middleware = async (ctx) => {
+    const response = await yoga.handleNodeRequestAndResponse(ctx.req, ctx.res, {});
+    ctx.status = response.status;
+    response.headers.forEach((value, key) => ctx.append(key, value));
+    ctx.body = response.body;
+  };
+  router.all(GRAPHQL_ENDPOINT, graphql);
+  if (options.dev) {
+    router.get("/playground", async (ctx) => {
+      ctx.type = "html";
+      ctx.body = renderGraphiQL({
+        endpoint: GRAPHQL_ENDPOINT,
+        title: "cc-backend GraphQL Playground",
+      });
+    });
+  }
+  router.get("/healthz", (ctx) => {
+    ctx.body = { status: "ok" };
+  });
+
+  app.use(errorHandler(services.logger));
+  app.use(securityHeaders());
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;
+  if (webRoot !== false) app.use(webUi(webRoot));
+  return app;
+}

@@ -1,0 +1,9 @@
+import { Client, fetchExchange } from "@urql/core";
+
+/** The one GraphQL client of the app; the session cookie travels with every request. */
+export const client = new Client({
+  url: "/query",
+  exchanges: [fetchExchange],
+  fetchOptions: { credentials: "same-origin" },
+  requestPolicy: "cache-and-network",
+});

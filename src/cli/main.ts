@@ -2,13 +2,8 @@ import { existsSync } from "node:fs";
 import type http from "node:http";
 import { generateKeyPair } from "../auth/keys.js";
 import { loadConfig, resolveDbSetting, type Config } from "../config/load.js";
-import { createPrismaClient } from "../db/client.js";
-import { assertSchemaCurrent, migrateSqliteDatabase } from "../db/migrate/runner.js";
 import { createLogger, isLogLevel, type Logger } from "../log.js";
-import { createApp } from "../server/app.js";
-import { listen } from "../server/listen.js";
 import type { ServiceContext } from "../services/context.js";
-import { addUser, deleteUser } from "../services/users.js";
 import { versionText } from "../version.js";
 import { helpText, parseFlags, UsageError, type Flags } from "./flags.js";
 import { initDirectory } from "./init.js";
@@ -70,6 +65,7 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
     if (flags.init && existsSync(dbFile)) {
       // --init alone never touches an existing database.
     } else {
+      const { migrateSqliteDatabase } = await import("../db/migrate/runner.js");
       const result = await migrateSqliteDatabase(dbFile);
       const steps = [
         ...(result.created ? [`created ${dbFile}`] : []),
@@ -87,7 +83,11 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
     return;
   }
 
+  // Loaded here, not at the top: --help, --version and --init should not pay for Prisma and the server.
+  const { assertSchemaCurrent } = await import("../db/migrate/runner.js");
   assertSchemaCurrent(dbFile);
+  const { createPrismaClient } = await import("../db/client.js");
+  const { addUser, deleteUser } = await import("../services/users.js");
   const prisma = createPrismaClient(dbFile);
   const services: ServiceContext = { prisma, config, logger };
   let server: http.Server | undefined;
@@ -111,9 +111,13 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
     if (flags["init-db"]) throw notImplemented("init-db");
     if (flags["import-job"]) throw notImplemented("import-job");
     if (flags.server) {
+      const { createApp } = await import("../server/app.js");
+      const { listen } = await import("../server/listen.js");
       server = await listen(createApp(services, { dev: flags.dev ?? false }), config);
-      logger.info(`listening on ${config.addr}`);
-      console.error(`cc-backend listening on ${config.addr}`);
+      const bound = server.address();
+      const where = typeof bound === "object" && bound ? `${bound.address.includes(":") ? `[${bound.address}]` : bound.address}:${bound.port}` : config.addr;
+      logger.info(`listening on ${where}`);
+      console.error(`cc-backend listening on ${where}`);
       await shutdownOnSignal(server, logger);
     }
   } finally {

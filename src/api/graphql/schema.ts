@@ -1,4 +1,5 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
+import "./int64.js";
 import { builder } from "./builder.js";
 import "./types/scalars.js";
 import "./types/tag.js";

@@ -1,0 +1,154 @@
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import bcrypt from "bcryptjs";
+import { describe, expect, it } from "vitest";
+import { FLAGS } from "../../src/cli/flags.ts";
+import { runCli, startServer } from "../helpers/cli.ts";
+import { copyLegacyFixture } from "../helpers/fixtures.ts";
+import { tempDir } from "../helpers/tmp.ts";
+
+const root = tempDir("ccb-cli-");
+let n = 0;
+const newDir = () => {
+  const dir = path.join(root, String(n++));
+  mkdirSync(dir);
+  return dir;
+};
+
+function users(dbFile: string): { username: string; roles: string; password: string | null }[] {
+  const db = new Database(dbFile, { readonly: true });
+  const rows = db.prepare("SELECT username, roles, password FROM user ORDER BY username").all() as never;
+  db.close();
+  return rows;
+}
+
+describe("cc-backend CLI", () => {
+  it("--help documents every flag", () => {
+    const { code, stdout } = runCli(["--help"], newDir());
+    expect(code).toBe(0);
+    for (const flag of Object.keys(FLAGS)) expect(stdout).toContain(`--${flag}`);
+  });
+
+  it("rejects wrong flag syntax with one line on stderr and exit code 2", () => {
+    const dir = newDir();
+    for (const args of [["--no-such-flag"], ["-server=yes"], ["--loglevel", "loud"], ["positional"], ["--add-user"]]) {
+      const { code, stderr, stdout } = runCli(args, dir);
+      expect(code, args.join(" ")).toBe(2);
+      expect(stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+      expect(stdout).toBe("");
+    }
+  });
+
+  it("accepts single-dash flags as cc-backend does", () => {
+    const { code, stdout } = runCli(["-version"], newDir());
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Version:\t\d+\.\d+\.\d+/);
+  });
+
+  it("--init creates var/, config.json and .env with a fresh key pair, and never overwrites", () => {
+    const dir = newDir();
+    const first = runCli(["--init"], dir);
+    expect(first.code).toBe(0);
+    expect(existsSync(path.join(dir, "var", "job.db"))).toBe(true);
+    const env = readFileSync(path.join(dir, ".env"), "utf8");
+    expect(env).toMatch(/^JWT_PUBLIC_KEY="[A-Za-z0-9+/]{43}="$/m);
+    expect(env).toMatch(/^JWT_PRIVATE_KEY="[A-Za-z0-9+/]{86}=="$/m);
+    expect(env).toMatch(/^SESSION_KEY="[0-9a-f]{64}"$/m);
+    expect(statSync(path.join(dir, ".env")).mode & 0o777).toBe(0o600);
+
+    writeFileSync(path.join(dir, "config.json"), '{"addr": "127.0.0.1:9999"}\n');
+    const second = runCli(["--init"], dir);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain("kept existing config.json");
+    expect(readFileSync(path.join(dir, "config.json"), "utf8")).toBe('{"addr": "127.0.0.1:9999"}\n');
+    expect(readFileSync(path.join(dir, ".env"), "utf8")).toBe(env);
+
+    // Two runs give different keys.
+    const other = newDir();
+    runCli(["--init"], other);
+    expect(readFileSync(path.join(other, ".env"), "utf8")).not.toBe(env);
+  });
+
+  it("--add-user and --del-user manage local accounts with bcrypt hashes", () => {
+    const dir = newDir();
+    expect(runCli(["--migrate-db"], dir).code).toBe(0);
+    const add = runCli(["--add-user", "alice:admin,api:s3cret:with:colons"], dir);
+    expect(add.code, add.stderr).toBe(0);
+    const [alice] = users(path.join(dir, "var", "job.db"));
+    expect(alice!.username).toBe("alice");
+    expect(JSON.parse(alice!.roles)).toEqual(["admin", "api"]);
+    expect(bcrypt.compareSync("s3cret:with:colons", alice!.password!)).toBe(true);
+
+    const again = runCli(["--add-user", "alice:user:x"], dir);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/user "alice" already exists/);
+    const badRole = runCli(["--add-user", "bob:wizard:x"], dir);
+    expect(badRole.code).toBe(1);
+    expect(badRole.stderr).toMatch(/unknown role "wizard"/);
+
+    expect(runCli(["--del-user", "alice"], dir).code).toBe(0);
+    expect(users(path.join(dir, "var", "job.db"))).toEqual([]);
+    const gone = runCli(["--del-user", "alice"], dir);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toMatch(/user "alice" does not exist/);
+  });
+
+  it("flags of later features say so and exit 2", () => {
+    const dir = newDir();
+    runCli(["--migrate-db"], dir);
+    for (const args of [["--jwt", "alice"], ["--sync-ldap"], ["--init-db"], ["--import-job", "a.json:b.json"]]) {
+      const { code, stderr } = runCli(args, dir);
+      expect(code, args[0]).toBe(2);
+      expect(stderr).toMatch(/not implemented yet/);
+    }
+  });
+
+  it("refuses a bad config with one line naming the key", () => {
+    const dir = newDir();
+    writeFileSync(path.join(dir, "config.json"), '{"addr": 8080}');
+    const { code, stderr } = runCli(["--migrate-db"], dir);
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe('cc-backend: ./config.json: "addr" must be string');
+    expect(existsSync(path.join(dir, "var"))).toBe(false);
+  });
+
+  it("--migrate-db upgrades a cc-backend database given by --config, then the server uses it", async () => {
+    const dir = newDir();
+    const db = copyLegacyFixture(dir, "job.db");
+    writeFileSync(path.join(dir, "site.json"), JSON.stringify({ addr: "127.0.0.1:0", db, "disable-authentication": true }));
+
+    const early = runCli(["--server", "--config", "site.json"], dir);
+    expect(early.code).toBe(1);
+    expect(early.stderr).toMatch(/cc-backend database at version 4.*--migrate-db/);
+
+    const migrate = runCli(["-migrate-db", "-config", "site.json"], dir);
+    expect(migrate.code, migrate.stderr).toBe(0);
+    expect(migrate.stdout).toContain("upgraded cc-backend schema to version 6");
+
+    const server = await startServer(["--config", "site.json"], dir);
+    try {
+      const address = /listening on (\S+)/.exec(server.output())![1];
+      const response = await fetch(`http://${address}/query`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ jobs(page: {itemsPerPage: 10, page: 1}) { count items { jobId cluster } } }" }),
+      });
+      const body = (await response.json()) as { data: { jobs: { count: number; items: { jobId: number }[] } } };
+      expect(body.data.jobs.count).toBe(6);
+      expect(body.data.jobs.items.map((j) => j.jobId).sort()).toEqual([398997, 398998, 398999, 679997, 679998, 679999]);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  });
+
+  it("refuses an unreadable database file with one line", () => {
+    const dir = newDir();
+    writeFileSync(path.join(dir, "config.json"), JSON.stringify({ db: "./broken.db" }));
+    writeFileSync(path.join(dir, "broken.db"), "garbage ".repeat(1000));
+    const { code, stderr } = runCli(["--migrate-db"], dir);
+    expect(code).toBe(1);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toMatch(/file is not a database/);
+  });
+});

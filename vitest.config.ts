@@ -10,5 +10,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores: more workers only thrash, and the browser test starts its own server and Chromium.
     maxWorkers: 2,
+    reporters: ["default", "./test/summary-reporter.ts"],
   },
 });

@@ -111,6 +111,12 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
     if (flags["init-db"]) throw notImplemented("init-db");
     if (flags["import-job"]) throw notImplemented("import-job");
     if (flags.server) {
+      if (!config["disable-authentication"]) {
+        // Until login, sessions and JWTs exist, serving would mean serving everything to everyone.
+        throw new CliError(
+          'authentication is not implemented yet, and the server will not run open by accident; set "disable-authentication": true in config.json to serve without it',
+        );
+      }
       const { createApp } = await import("../server/app.js");
       const { listen } = await import("../server/listen.js");
       server = await listen(createApp(services, { dev: flags.dev ?? false }), config);

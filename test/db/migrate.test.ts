@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
@@ -8,21 +8,16 @@ import { assertSchemaCurrent, migrateSqliteDatabase } from "../../src/db/migrate
 import { openSqlite } from "../../src/db/sqlite.ts";
 import { verifyPassword } from "../../src/services/users.ts";
 import { freshDatabase, snapshot } from "../helpers/db.ts";
-import { copyLegacyFixture, fixturesDir } from "../helpers/fixtures.ts";
+import { applyUpstreamSchema } from "../../bench/lib/upstream-schema.ts";
+import { copyLegacyFixture } from "../helpers/fixtures.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 const dir = tempDir();
 const shipped = readMigrations().map((m) => m.name);
-const referenceMigrations = path.resolve(fixturesDir, "..", "reference", "cc-backend-v1.0.0", "internal", "repository", "migrations", "sqlite3");
-
 /** A database built by cc-backend's own six SQLite migrations, recorded as golang-migrate does. */
 function buildWithUpstreamMigrations(file: string): void {
   const db = new Database(file);
-  db.unsafeMode(true); // migration 05 rewrites sqlite_master, which defensive mode forbids
-  for (const name of readdirSync(referenceMigrations).filter((f) => f.endsWith(".up.sql")).sort()) {
-    db.exec(readFileSync(path.join(referenceMigrations, name), "utf8"));
-  }
-  db.exec("CREATE TABLE schema_migrations (version uint64, dirty bool); INSERT INTO schema_migrations VALUES (6, 0);");
+  applyUpstreamSchema(db);
   db.close();
 }
 

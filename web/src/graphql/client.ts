@@ -6,4 +6,6 @@ export const client = new Client({
   exchanges: [fetchExchange],
   fetchOptions: { credentials: "same-origin" },
   requestPolicy: "cache-and-network",
+  // POST with a JSON body, as cc-backend's own UI does: cross-site pages cannot send it without CORS.
+  preferGetMethod: false,
 });

@@ -120,11 +120,13 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
       const { createApp } = await import("../server/app.js");
       const { listen } = await import("../server/listen.js");
       server = await listen(createApp(services, { dev: flags.dev ?? false }), config);
+      // Signal handlers first: whoever reads the "listening" line may stop the server right away.
+      const stopped = shutdownOnSignal(server, logger);
       const bound = server.address();
       const where = typeof bound === "object" && bound ? `${bound.address.includes(":") ? `[${bound.address}]` : bound.address}:${bound.port}` : config.addr;
       logger.info(`listening on ${where}`);
       console.error(`cc-backend listening on ${where}`);
-      await shutdownOnSignal(server, logger);
+      await stopped;
     }
   } finally {
     await prisma.$disconnect();

@@ -126,9 +126,12 @@ describe("cc-backend CLI", () => {
     expect(migrate.code, migrate.stderr).toBe(0);
     expect(migrate.stdout).toContain("upgraded cc-backend schema to version 6");
 
-    const server = await startServer(["--config", "site.json"], dir);
+    const server = await startServer(["--config", "site.json", "--loglevel", "info", "--logdate"], dir);
     try {
-      const address = /listening on (\S+)/.exec(server.output())![1];
+      // --loglevel info and --logdate: structured JSON lines with a timestamp.
+      const logLine = server.output().split("\n").find((l) => l.includes('"msg":"listening on'));
+      expect(JSON.parse(logLine!)).toMatchObject({ level: 30, time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+      const address = /cc-backend listening on (\S+)/.exec(server.output())![1];
       const response = await fetch(`http://${address}/query`, {
         method: "POST",
         headers: { "content-type": "application/json" },

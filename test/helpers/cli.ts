@@ -26,7 +26,7 @@ export async function startServer(args: string[], cwd: string): Promise<{ stop()
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
     const check = () => {
-      if (output.includes("listening on")) {
+      if (output.includes("cc-backend listening on")) {
         clearTimeout(timer);
         resolve();
       }

@@ -10,12 +10,12 @@ import { NO_FILTERS, openSchemaEngine } from "./schema-engine.js";
  * agree. The engine's own "diff from migrations" needs a shadow database it cannot create through the
  * adapter, so the migrations are applied to a scratch file and that file is compared instead.
  */
-export async function pendingSchemaChanges(datamodel = readDatamodel()): Promise<string> {
+export async function pendingSchemaChanges(datamodel = readDatamodel(), migrations = migrationsDir): Promise<string> {
   const scratch = mkdtempSync(path.join(os.tmpdir(), "ccb-shadow-"));
   const factory = sqliteAdapterFactory(path.join(scratch, "shadow.db"));
   const engine = await openSchemaEngine(datamodel, factory);
   try {
-    await engine.run((e) => e.applyMigrations({ migrationsList: migrationList(), filters: NO_FILTERS }));
+    await engine.run((e) => e.applyMigrations({ migrationsList: migrationList(migrations), filters: NO_FILTERS }));
     const { exitCode, stdout } = await engine.run((e) =>
       e.diff({
         from: { tag: "schemaDatasource", files: [datamodel], configDir: prismaDir },
@@ -33,12 +33,16 @@ export async function pendingSchemaChanges(datamodel = readDatamodel()): Promise
 }
 
 /** `npm run db:migration -- <name>`: writes prisma/migrations/<UTC stamp>_<name>/migration.sql. */
-export async function createMigration(name: string, now = new Date()): Promise<string | undefined> {
+export async function createMigration(
+  name: string,
+  options: { now?: Date; datamodel?: { path: string; content: string }; into?: string } = {},
+): Promise<string | undefined> {
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`migration name must be lowercase letters, digits and _, got "${name}"`);
-  const sql = await pendingSchemaChanges();
+  const into = options.into ?? migrationsDir;
+  const sql = await pendingSchemaChanges(options.datamodel, into);
   if (sql === "") return undefined;
-  const stamp = now.toISOString().replace(/\D/g, "").slice(0, 14);
-  const dir = path.join(migrationsDir, `${stamp}_${name}`);
+  const stamp = (options.now ?? new Date()).toISOString().replace(/\D/g, "").slice(0, 14);
+  const dir = path.join(into, `${stamp}_${name}`);
   mkdirSync(dir);
   writeFileSync(path.join(dir, "migration.sql"), sql);
   return dir;

@@ -1,19 +1,57 @@
 // Generates the TypeScript types of the JSON schemas in schema/, so that validation (ajv) and the
-// code share one source of truth. Runs on `npm install`; the output folder is not committed.
+// code share one source of truth. Runs on `npm install`; the output folders are not committed.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { compileFromFile } from "json-schema-to-typescript";
+import { compile, compileFromFile, type Options } from "json-schema-to-typescript";
 
 const root = path.resolve(import.meta.dirname, "..");
-const targets = [{ schema: "schema/config.schema.json", out: "src/config/generated/config-file.ts" }];
+const schemaDir = path.join(root, "schema");
 
-for (const { schema, out } of targets) {
-  const ts = await compileFromFile(path.join(root, schema), {
-    cwd: path.join(root, "schema"),
-    bannerComment: `/* Generated from ${schema} by scripts/schema-types.ts. Do not edit. */`,
+/** The job-archive schemas, all emitted into one module. */
+const archiveSchemas = [
+  "unit.schema.json",
+  "job-metric-statistics.schema.json",
+  "job-metric-data.schema.json",
+  "job-data.schema.json",
+  "job-meta.schema.json",
+  "cluster.schema.json",
+];
+
+function options(banner: string, extra: Partial<Options> = {}): Partial<Options> {
+  return {
+    cwd: schemaDir,
+    bannerComment: `/* Generated from ${banner} by scripts/schema-types.ts. Do not edit. */`,
     additionalProperties: false,
     style: { printWidth: 120 },
-  });
+    ...extra,
+  };
+}
+
+function write(out: string, ts: string): void {
   mkdirSync(path.dirname(path.join(root, out)), { recursive: true });
   writeFileSync(path.join(root, out), ts);
 }
+
+write(
+  "src/config/generated/config-file.ts",
+  await compileFromFile(path.join(schemaDir, "config.schema.json"), options("schema/config.schema.json")),
+);
+
+// Compiling each archive schema on its own would declare Unit (and more) once per file. A wrapper
+// that references all six lets the ref parser resolve each file once, so every type appears once.
+const wrapper = {
+  title: "ArchiveDocument",
+  description: "Any document of the job archive.",
+  anyOf: archiveSchemas.map((file) => ({ $ref: file })),
+};
+write(
+  "src/archive/generated/archive-types.ts",
+  await compile(
+    wrapper,
+    "ArchiveDocument",
+    // Without this, minItems turns arrays into tuple types that a plain .map() result cannot be assigned to.
+    options(`schema/{${archiveSchemas.map((f) => f.replace(".schema.json", "")).join(",")}}.schema.json`, {
+      ignoreMinAndMaxItems: true,
+    }),
+  ),
+);

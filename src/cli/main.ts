@@ -108,8 +108,8 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
     }
     if (flags["sync-ldap"]) throw notImplemented("sync-ldap");
     if (flags.jwt) throw notImplemented("jwt");
-    if (flags["init-db"]) throw notImplemented("init-db");
-    if (flags["import-job"]) throw notImplemented("import-job");
+    if (flags["init-db"]) await runInitDb(config, dbFile, logger);
+    if (flags["import-job"]) await runImportJob(config, dbFile, flags["import-job"]);
     if (flags.server) {
       if (!config["disable-authentication"]) {
         // Until login, sessions and JWTs exist, serving would mean serving everything to everyone.
@@ -130,6 +130,47 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
     }
   } finally {
     await prisma.$disconnect();
+  }
+}
+
+async function runInitDb(config: Config, dbFile: string, logger: Logger): Promise<void> {
+  const { openArchive } = await import("../archive/open.js");
+  const { rebuildJobTables, InitDbInterrupted } = await import("../services/archive/init-db.js");
+  const { createProgress } = await import("../services/archive/progress.js");
+  const archive = await openArchive(config);
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    const result = await rebuildJobTables({ archive, dbFile, logger, validate: config.validate, progress: createProgress(), signal: abort.signal });
+    console.log(
+      `imported ${result.imported} jobs, skipped ${result.skipped}, in ${result.seconds.toFixed(1)} s (${Math.round(result.imported / Math.max(result.seconds, 0.001))} jobs/s)`,
+    );
+  } catch (error) {
+    if (error instanceof InitDbInterrupted) throw new CliError(`--init-db interrupted; ${dbFile} is unchanged`, 130);
+    throw error;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+async function runImportJob(config: Config, dbFile: string, spec: string): Promise<void> {
+  const { openArchive } = await import("../archive/open.js");
+  const { ClusterRegistry } = await import("../archive/clusters.js");
+  const { importJobFiles } = await import("../services/archive/import-job.js");
+  const { openSqlite } = await import("../db/sqlite.js");
+  const archive = await openArchive(config);
+  const db = openSqlite(dbFile, { mustExist: true });
+  try {
+    const jobs = await importJobFiles({ archive, clusters: await ClusterRegistry.load(archive), db, validate: config.validate }, spec);
+    for (const job of jobs) {
+      const units = job.unitChanges.map((c) => `${c.metric} ${c.from}->${c.to}`).join(", ");
+      console.log(`imported job ${job.jobId} on ${job.cluster} (database id ${job.id})${units ? `; units: ${units}` : ""}`);
+    }
+  } finally {
+    db.close();
   }
 }
 

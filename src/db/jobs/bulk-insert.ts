@@ -1,7 +1,22 @@
 import type Database from "better-sqlite3";
 import { JOB_COLUMNS, JOB_FIELDS, type JobRow } from "./job-row.js";
 
-const INSERT_JOB = `INSERT INTO job (${JOB_FIELDS.map((f) => JOB_COLUMNS[f]).join(", ")}) VALUES (${JOB_FIELDS.map(() => "?").join(", ")})`;
+const COLUMNS = JOB_FIELDS.map((f) => JOB_COLUMNS[f]).join(", ");
+const PLACEHOLDERS = JOB_FIELDS.map(() => "?").join(", ");
+
+/**
+ * A prepared INSERT for job rows. Returns the new row's id, or undefined when `ignoreDuplicates` is
+ * set and a job with the same (jobId, cluster, startTime) exists. Call it inside a transaction.
+ */
+export function prepareJobInsert(db: Database.Database, options: { ignoreDuplicates?: boolean } = {}): (row: JobRow) => number | undefined {
+  const statement = db.prepare(`INSERT ${options.ignoreDuplicates ? "OR IGNORE " : ""}INTO job (${COLUMNS}) VALUES (${PLACEHOLDERS})`);
+  const values = new Array<unknown>(JOB_FIELDS.length);
+  return (row) => {
+    for (let i = 0; i < JOB_FIELDS.length; i++) values[i] = row[JOB_FIELDS[i]!];
+    const { changes, lastInsertRowid } = statement.run(values);
+    return changes === 0 ? undefined : Number(lastInsertRowid);
+  };
+}
 
 /**
  * Inserts jobs through one prepared statement, `batchSize` rows per transaction: the fastest way
@@ -10,13 +25,9 @@ const INSERT_JOB = `INSERT INTO job (${JOB_FIELDS.map((f) => JOB_COLUMNS[f]).joi
  * Returns the number of rows inserted.
  */
 export function insertJobs(db: Database.Database, rows: Iterable<JobRow>, batchSize = 50_000): number {
-  const statement = db.prepare(INSERT_JOB);
-  const values = new Array<unknown>(JOB_FIELDS.length);
+  const insert = prepareJobInsert(db);
   const insertBatch = db.transaction((batch: JobRow[]) => {
-    for (const row of batch) {
-      for (let i = 0; i < JOB_FIELDS.length; i++) values[i] = row[JOB_FIELDS[i]!];
-      statement.run(values);
-    }
+    for (const row of batch) insert(row);
   });
   let batch: JobRow[] = [];
   let count = 0;

@@ -64,3 +64,11 @@ export const JOB_COLUMNS: Record<keyof JobRow, string> = {
 };
 
 export const JOB_FIELDS = Object.keys(JOB_COLUMNS) as (keyof JobRow)[];
+
+/** The states the job table's CHECK constraint allows (cc-backend schema version 4 and later). */
+export const JOB_STATES = ["running", "completed", "failed", "cancelled", "stopped", "timeout", "preempted", "out_of_memory"] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export function isJobState(value: unknown): value is JobState {
+  return typeof value === "string" && (JOB_STATES as readonly string[]).includes(value);
+}

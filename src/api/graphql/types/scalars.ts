@@ -1,4 +1,5 @@
 import { GraphQLError, Kind } from "graphql";
+import { isJobState, JOB_STATES } from "../../../db/jobs/job-row.js";
 import { builder } from "../builder.js";
 
 /** RFC 3339 without fractional seconds, as cc-backend (Go) prints times. */
@@ -21,12 +22,10 @@ builder.scalarType("Any", {
   parseValue: (value) => value,
 });
 
-const JOB_STATES = ["running", "completed", "failed", "cancelled", "stopped", "timeout", "preempted", "out_of_memory"];
-
 builder.scalarType("JobState", {
   serialize: (value) => value,
   parseValue: (value) => {
-    if (typeof value !== "string" || !JOB_STATES.includes(value)) {
+    if (!isJobState(value)) {
       throw new GraphQLError(`JobState must be one of ${JOB_STATES.join(", ")}`);
     }
     return value;

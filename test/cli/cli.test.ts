@@ -5,6 +5,7 @@ import bcrypt from "bcryptjs";
 import { describe, expect, it } from "vitest";
 import { FLAGS } from "../../src/cli/flags.ts";
 import { runCli, startServer } from "../helpers/cli.ts";
+import { copyArchiveFixture } from "../helpers/archive.ts";
 import { copyLegacyFixture } from "../helpers/fixtures.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
@@ -97,7 +98,7 @@ describe("cc-backend CLI", () => {
   it("flags of later features say so and exit 2", () => {
     const dir = newDir();
     runCli(["--migrate-db"], dir);
-    for (const args of [["--jwt", "alice"], ["--sync-ldap"], ["--init-db"], ["--import-job", "a.json:b.json"]]) {
+    for (const args of [["--jwt", "alice"], ["--sync-ldap"]]) {
       const { code, stderr } = runCli(args, dir);
       expect(code, args[0]).toBe(2);
       expect(stderr).toMatch(/not implemented yet/);
@@ -143,6 +144,20 @@ describe("cc-backend CLI", () => {
     } finally {
       expect(await server.stop()).toBe(0);
     }
+  });
+
+  it("--init-db rebuilds the job table from the archive and prints a summary line", () => {
+    const dir = newDir();
+    copyArchiveFixture(dir, "archive");
+    writeFileSync(path.join(dir, "config.json"), JSON.stringify({ db: "./job.db", archive: { kind: "file", path: "./archive" } }));
+    expect(runCli(["--migrate-db"], dir).code).toBe(0);
+    const { code, stdout, stderr } = runCli(["--init-db"], dir);
+    expect(code, stderr).toBe(0);
+    expect(stdout.trim()).toMatch(/^imported 2 jobs, skipped 0, in \d+\.\d s \(\d+ jobs\/s\)$/);
+    writeFileSync(path.join(dir, "config.json"), JSON.stringify({ db: "./job.db", archive: { kind: "file", path: "./elsewhere" } }));
+    const noArchive = runCli(["--init-db"], dir);
+    expect(noArchive.code).toBe(1);
+    expect(noArchive.stderr.trim()).toBe("cc-backend: job archive ./elsewhere: version.txt is missing (not a job archive, or not initialised)");
   });
 
   it("refuses an unreadable database file with one line", () => {

@@ -11,11 +11,19 @@ import { readMigrations } from "../src/db/migrate/migration-files.ts";
 import { migrateSqliteDatabase } from "../src/db/migrate/runner.ts";
 import { generateJobs } from "./lib/generate-jobs.ts";
 import { benchDataDir, legacyDatabase } from "./lib/legacy-db.ts";
+import { benchInitDb } from "./lib/init-db.ts";
 import { median, printTable, seconds, type BenchRow } from "./lib/report.ts";
 
 const { values: args } = parseArgs({
-  options: { jobs: { type: "string", default: "1000000" }, insert: { type: "string", default: "100000" }, runs: { type: "string", default: "3" } },
+  options: {
+    jobs: { type: "string", default: "1000000" },
+    insert: { type: "string", default: "100000" },
+    archive: { type: "string", default: "100000" },
+    runs: { type: "string", default: "3" },
+    only: { type: "string" },
+  },
 });
+const selected = (name: string) => !args.only || args.only.split(",").includes(name);
 const JOBS = Number(args.jobs);
 const INSERT = Number(args.insert);
 const RUNS = Number(args.runs);
@@ -25,7 +33,7 @@ const work = (name: string) => path.join(benchDataDir, `work-${name}.db`);
 const removeDb = (file: string) => ["", "-wal", "-shm", ".before-migration"].forEach((s) => rmSync(file + s, { force: true }));
 
 // 1. --migrate-db on a cc-backend v1.0 database of JOBS jobs.
-{
+if (selected("migrate")) {
   const source = legacyDatabase(JOBS, log);
   log(`--migrate-db on a copy of ${path.basename(source)} ...`);
   const ours = work("migrate-ours");
@@ -54,7 +62,7 @@ const removeDb = (file: string) => ["", "-wal", "-shm", ".before-migration"].for
 }
 
 // 2. Bulk insert of INSERT jobs into a migrated database (this project's indexes in place).
-{
+if (selected("insert")) {
   const template = work("insert-template");
   removeDb(template);
   await migrateSqliteDatabase(template);
@@ -112,5 +120,8 @@ const removeDb = (file: string) => ["", "-wal", "-shm", ".before-migration"].for
   removeDb(template);
   rows.push({ name: `bulk insert, ${sample.length.toLocaleString("en-US")} jobs (Prisma createMany, for comparison)`, ours: prismaRate, floor: median(rawRates), unit: "rows/s", higherIsBetter: true });
 }
+
+// 3. --init-db from an archive of ARCHIVE meta.json files.
+if (selected("init-db")) rows.push(await benchInitDb(Number(args.archive), RUNS, log));
 
 printTable(rows);

@@ -7,14 +7,19 @@ export interface Progress {
   finish(): void;
 }
 
-export function createProgress(stream: NodeJS.WriteStream = process.stderr, label = "jobs"): Progress {
-  const started = Date.now();
+export function createProgress(
+  stream: Pick<NodeJS.WriteStream, "write" | "isTTY"> = process.stderr,
+  options: { label?: string; intervalMs?: number; now?: () => number } = {},
+): Progress {
+  const now = options.now ?? Date.now;
+  const label = options.label ?? "jobs";
+  const started = now();
   const tty = stream.isTTY === true;
-  const interval = tty ? 200 : 5000;
+  const interval = options.intervalMs ?? (tty ? 200 : 5000);
   let last = 0;
   let drawn = false;
   const line = (done: number, skipped: number, total: number | undefined) => {
-    const seconds = (Date.now() - started) / 1000;
+    const seconds = (now() - started) / 1000;
     const rate = done / Math.max(seconds, 0.001);
     const parts = [`${done.toLocaleString("en-US")}${total ? ` / ${total.toLocaleString("en-US")}` : ""} ${label}`];
     if (total) parts.unshift(bar(done / total));
@@ -25,9 +30,9 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, labe
   };
   return {
     update(done, skipped, total) {
-      const now = Date.now();
-      if (now - last < interval) return;
-      last = now;
+      const time = now();
+      if (time - last < interval) return;
+      last = time;
       if (tty) {
         stream.write(`\r\x1b[K${line(done, skipped, total)}`);
         drawn = true;

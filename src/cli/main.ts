@@ -107,19 +107,20 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
       console.log(`deleted user ${flags["del-user"]}`);
     }
     if (flags["sync-ldap"]) throw notImplemented("sync-ldap");
-    if (flags.jwt) throw notImplemented("jwt");
+    if (flags.jwt) {
+      const { Authenticator } = await import("../auth/auth.js");
+      console.log(await new Authenticator(prisma, config).tokenFor(flags.jwt));
+    }
     if (flags["init-db"]) await runInitDb(config, dbFile, logger);
     if (flags["import-job"]) await runImportJob(config, dbFile, flags["import-job"]);
     if (flags.server) {
-      if (!config["disable-authentication"]) {
-        // Until login, sessions and JWTs exist, serving would mean serving everything to everyone.
-        throw new CliError(
-          'authentication is not implemented yet, and the server will not run open by accident; set "disable-authentication": true in config.json to serve without it',
-        );
-      }
       const { createApp } = await import("../server/app.js");
       const { listen } = await import("../server/listen.js");
-      server = await listen(createApp(services, { dev: flags.dev ?? false }), config);
+      const { Authenticator } = await import("../auth/auth.js");
+      const auth = new Authenticator(prisma, config);
+      const secure = Boolean(config["https-cert-file"] && config["https-key-file"]);
+      const app = createApp(services, auth, { dev: flags.dev ?? false, sessionKey: process.env.SESSION_KEY?.trim() || undefined, secure });
+      server = await listen(app, config);
       // Signal handlers first: whoever reads the "listening" line may stop the server right away.
       const stopped = shutdownOnSignal(server, logger);
       const bound = server.address();

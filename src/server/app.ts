@@ -5,6 +5,8 @@ import Koa from "koa";
 import { createGraphqlServer, GRAPHQL_ENDPOINT } from "../api/graphql/yoga.js";
 import { projectRoot } from "../db/migrate/migration-files.js";
 import type { ServiceContext } from "../services/context.js";
+import type { Authenticator } from "../auth/auth.js";
+import { authenticate, loginRoutes, requireUser, sameOriginForCookies, sessions } from "./auth.js";
 import { errorHandler } from "./errors.js";
 import { securityHeaders } from "./security-headers.js";
 import { webUi } from "./web.js";
@@ -14,24 +16,29 @@ export interface AppOptions {
   dev?: boolean;
   /** The built web UI; defaults to dist/web of this package. Set to false to serve no UI. */
   webRoot?: string | false;
+  /** SESSION_KEY from .env; required unless authentication is disabled. */
+  sessionKey?: string;
+  /** Served over HTTPS: session cookies get the Secure flag. */
+  secure?: boolean;
 }
 
 export const DEFAULT_WEB_ROOT = path.join(projectRoot, "dist", "web");
 
 /** The HTTP application with every dependency passed in, so tests build their own. */
-export function createApp(services: ServiceContext, options: AppOptions = {}): Koa {
+export function createApp(services: ServiceContext, auth: Authenticator, options: AppOptions = {}): Koa {
   const app = new Koa();
   app.proxy = false;
   const yoga = createGraphqlServer(services);
   const router = new Router();
 
   const graphql: Koa.Middleware = async (ctx) => {
-    const response = await yoga.handleNodeRequestAndResponse(ctx.req, ctx.res, {});
+    const response = await yoga.handleNodeRequestAndResponse(ctx.req, ctx.res, { user: ctx.state.user! });
     ctx.status = response.status;
     response.headers.forEach((value, key) => ctx.append(key, value));
     ctx.body = response.body;
   };
-  router.all(GRAPHQL_ENDPOINT, graphql);
+  router.all(GRAPHQL_ENDPOINT, requireUser(), graphql);
+  loginRoutes(router, auth);
   if (options.dev) {
     router.get("/playground", async (ctx) => {
       ctx.type = "html";
@@ -47,6 +54,9 @@ export function createApp(services: ServiceContext, options: AppOptions = {}): K
 
   app.use(errorHandler(services.logger));
   app.use(securityHeaders());
+  app.use(sessions(app, auth, options.sessionKey, options.secure ?? false));
+  app.use(sameOriginForCookies());
+  app.use(authenticate(auth));
   app.use(router.routes());
   app.use(router.allowedMethods());
   const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;

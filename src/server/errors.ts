@@ -1,5 +1,6 @@
 import type Koa from "koa";
 import type { Logger } from "../log.js";
+import { AuthError } from "../auth/auth.js";
 import { InputError } from "../services/context.js";
 
 /**
@@ -11,8 +12,9 @@ export function errorHandler(logger: Logger): Koa.Middleware {
     try {
       await next();
     } catch (error) {
-      const expose = error instanceof InputError || (error as { expose?: boolean }).expose === true;
-      const status = error instanceof InputError ? error.status : ((error as { status?: number }).status ?? 500);
+      const known = error instanceof InputError || error instanceof AuthError;
+      const expose = known || (error as { expose?: boolean }).expose === true;
+      const status = known ? error.status : ((error as { status?: number }).status ?? 500);
       if (!expose || status >= 500) logger.error({ err: error, path: ctx.path }, "request failed");
       ctx.status = expose && status < 500 ? status : 500;
       ctx.body = {
@@ -24,6 +26,6 @@ export function errorHandler(logger: Logger): Koa.Middleware {
 }
 
 function statusText(status: number): string {
-  const texts: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 413: "Payload Too Large", 415: "Unsupported Media Type", 422: "Unprocessable Entity" };
+  const texts: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 413: "Payload Too Large", 415: "Unsupported Media Type", 422: "Unprocessable Entity", 429: "Too Many Requests" };
   return texts[status] ?? "Error";
 }

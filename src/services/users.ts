@@ -61,3 +61,37 @@ export async function verifyPassword(prisma: PrismaClient, username: string, pas
   if (!user?.password) return false;
   return bcrypt.compare(password, user.password);
 }
+
+function jsonList(text: string | null | undefined): string[] {
+  try {
+    const value: unknown = JSON.parse(text ?? "[]");
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+export interface StoredUser {
+  username: string;
+  roles: Role[];
+  projects: string[];
+  name: string | null;
+  email: string | null;
+  ldap: boolean;
+  hasPassword: boolean;
+}
+
+/** A user from the database with roles and projects parsed (unknown role names are dropped). */
+export async function findUser(prisma: PrismaClient, username: string): Promise<StoredUser | undefined> {
+  const user = await prisma.user.findUnique({ where: { username } });
+  if (!user) return undefined;
+  return {
+    username: user.username,
+    roles: jsonList(user.roles).filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
+    projects: jsonList(user.projects),
+    name: user.name,
+    email: user.email,
+    ldap: user.ldap === 1,
+    hasPassword: Boolean(user.password),
+  };
+}

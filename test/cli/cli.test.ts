@@ -98,11 +98,35 @@ describe("cc-backend CLI", () => {
   it("flags of later features say so and exit 2", () => {
     const dir = newDir();
     runCli(["--migrate-db"], dir);
-    for (const args of [["--jwt", "alice"], ["--sync-ldap"]]) {
-      const { code, stderr } = runCli(args, dir);
-      expect(code, args[0]).toBe(2);
-      expect(stderr).toMatch(/not implemented yet/);
-    }
+    const { code, stderr } = runCli(["--sync-ldap"], dir);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/not implemented yet/);
+  });
+
+  it("--jwt prints a token for a user, signed with the key pair from .env", async () => {
+    const dir = newDir();
+    expect(runCli(["--init"], dir).code).toBe(0);
+    expect(runCli(["--add-user", "robot:api:secret"], dir).code).toBe(0);
+    const { code, stdout, stderr } = runCli(["--jwt", "robot"], dir);
+    expect(code, stderr).toBe(0);
+    const token = stdout.trim();
+    expect(stdout.split("\n").filter(Boolean)).toHaveLength(1);
+    const env = readFileSync(path.join(dir, ".env"), "utf8");
+    const publicKey = /^JWT_PUBLIC_KEY="(.*)"$/m.exec(env)![1]!;
+    const { verifyToken } = await import("../../src/auth/jwt.ts");
+    const { keysFromEnv } = await import("../../src/auth/jwt.ts");
+    expect(await verifyToken(keysFromEnv({ JWT_PUBLIC_KEY: publicKey }), token)).toMatchObject({ username: "robot", roles: ["api"] });
+    // jwts.max-age 2000h from --init's config.json
+    const claims = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString());
+    expect(claims.exp - claims.iat).toBe(2000 * 3600);
+
+    const unknown = runCli(["--jwt", "nobody"], dir);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/user "nobody" does not exist/);
+    writeFileSync(path.join(dir, ".env"), env.replace(/^JWT_PRIVATE_KEY=.*$/m, 'JWT_PRIVATE_KEY=""'));
+    const noKey = runCli(["--jwt", "robot"], dir);
+    expect(noKey.code).toBe(1);
+    expect(noKey.stderr.trim()).toBe("cc-backend: cannot issue tokens: JWT_PRIVATE_KEY is not set");
   });
 
   it("refuses a bad config with one line naming the key", () => {

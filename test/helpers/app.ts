@@ -4,8 +4,16 @@ import { afterAll } from "vitest";
 import { parseConfig } from "../../src/config/load.ts";
 import { createPrismaClient, type PrismaClient } from "../../src/db/client.ts";
 import { createLogger, silentLogger } from "../../src/log.ts";
+import { Authenticator } from "../../src/auth/auth.ts";
+import { keysFromEnv } from "../../src/auth/jwt.ts";
+import { generateKeyPair } from "../../src/auth/keys.ts";
 import { createApp, type AppOptions } from "../../src/server/app.ts";
 import type { ServiceContext } from "../../src/services/context.ts";
+
+const pair = generateKeyPair();
+/** The key pair of test apps, so tests can make tokens that the app accepts. */
+export const testKeys = keysFromEnv({ JWT_PUBLIC_KEY: pair.publicKey, JWT_PRIVATE_KEY: pair.privateKey });
+export const TEST_SESSION_KEY = "test-session-key-0123456789abcdef";
 
 export interface TestApp {
   url: string;
@@ -14,10 +22,16 @@ export interface TestApp {
 }
 
 /** The real app on a real database file, listening on a random loopback port; closed after the file's tests. */
-export async function startTestApp(dbFile: string, options: AppOptions = { webRoot: false }): Promise<TestApp> {
+export async function startTestApp(
+  dbFile: string,
+  options: AppOptions = { webRoot: false },
+  configOverrides: Record<string, unknown> = { "disable-authentication": true },
+): Promise<TestApp> {
   const prisma = createPrismaClient(dbFile);
-  const services: ServiceContext = { prisma, config: parseConfig({}).config, logger: process.env.TEST_LOG ? createLogger({ level: "debug" }) : silentLogger };
-  const server = http.createServer(createApp(services, options).callback());
+  const config = parseConfig(configOverrides).config;
+  const services: ServiceContext = { prisma, config, logger: process.env.TEST_LOG ? createLogger({ level: "debug" }) : silentLogger };
+  const auth = new Authenticator(prisma, config, testKeys);
+  const server = http.createServer(createApp(services, auth, { sessionKey: TEST_SESSION_KEY, ...options }).callback());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   afterAll(async () => {

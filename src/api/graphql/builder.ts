@@ -2,9 +2,9 @@ import SchemaBuilder from "@pothos/core";
 import PrismaPlugin from "@pothos/plugin-prisma";
 import type PrismaTypes from "../../db/generated/pothos-types.js";
 import { getDatamodel } from "../../db/generated/pothos-types.js";
-import type { ServiceContext } from "../../services/context.js";
+import type { RequestContext } from "../../services/context.js";
 
-export type GraphQLContext = ServiceContext;
+export type GraphQLContext = RequestContext;
 
 /** The one schema builder; types register themselves on it from ./types/*. */
 export const builder = new SchemaBuilder<{

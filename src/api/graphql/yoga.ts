@@ -1,6 +1,7 @@
 import { GraphQLError } from "graphql";
 import { createYoga, maskError as defaultMaskError, type YogaServerInstance } from "graphql-yoga";
-import type { ServiceContext } from "../../services/context.js";
+import type { AuthUser } from "../../auth/user.js";
+import type { RequestContext, ServiceContext } from "../../services/context.js";
 import { InputError } from "../../services/context.js";
 import { graphqlSchema } from "./schema.js";
 
@@ -10,13 +11,11 @@ export const GRAPHQL_ENDPOINT = "/query";
  * graphql-yoga serving the Pothos schema. Errors a caller caused (InputError) keep their message;
  * everything else is masked to "Unexpected error." and logged once, never sent as a stack trace.
  */
-export function createGraphqlServer(
-  context: ServiceContext,
-): YogaServerInstance<Record<string, unknown>, ServiceContext> {
-  return createYoga<Record<string, unknown>, ServiceContext>({
+export function createGraphqlServer(context: ServiceContext): YogaServerInstance<{ user: AuthUser }, RequestContext> {
+  return createYoga<{ user: AuthUser }, RequestContext>({
     schema: graphqlSchema(),
     graphqlEndpoint: GRAPHQL_ENDPOINT,
-    context: () => context,
+    context: ({ user }) => ({ ...context, user }),
     // GraphiQL is served at /playground by the app (--dev only), not from this endpoint.
     graphiql: false,
     landingPage: false,

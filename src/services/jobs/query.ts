@@ -1,5 +1,6 @@
 import type { Job, Prisma } from "../../db/generated/prisma/client.js";
-import type { ServiceContext } from "../context.js";
+import { jobVisibilityWhere } from "../../auth/visibility.js";
+import type { RequestContext } from "../context.js";
 import { InputError } from "../context.js";
 
 export interface PageRequest {
@@ -66,13 +67,14 @@ export interface JobPage {
   limit: number;
 }
 
-/** One page of jobs, newest first unless ordered otherwise, with the total count. */
-export async function listJobs(ctx: ServiceContext, args: { page?: PageRequest; order?: JobOrder }): Promise<JobPage> {
+/** One page of the jobs the user may see, newest first unless ordered otherwise, with the total count. */
+export async function listJobs(ctx: RequestContext, args: { page?: PageRequest; order?: JobOrder }): Promise<JobPage> {
   const page = checkPage(args.page);
   const offset = (page.page - 1) * page.itemsPerPage;
+  const where = jobVisibilityWhere(ctx.user);
   const [items, count] = await Promise.all([
-    ctx.prisma.job.findMany({ orderBy: orderBy(args.order), skip: offset, take: page.itemsPerPage }),
-    ctx.prisma.job.count(),
+    ctx.prisma.job.findMany({ where, orderBy: orderBy(args.order), skip: offset, take: page.itemsPerPage }),
+    ctx.prisma.job.count({ where }),
   ]);
   return { items, count, offset, limit: page.itemsPerPage };
 }

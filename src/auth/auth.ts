@@ -1,0 +1,83 @@
+import type { Config } from "../config/load.js";
+import { parseDuration } from "../config/duration.js";
+import type { PrismaClient } from "../db/client.js";
+import { findUser, verifyPassword, type Role } from "../services/users.js";
+import { issueToken, keysFromEnv, TokenError, verifyToken, type JwtKeys } from "./jwt.js";
+import { ANONYMOUS, type AuthUser } from "./user.js";
+
+export class AuthError extends Error {
+  constructor(
+    message: string,
+    readonly status: 401 | 403 | 429 = 401,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Authentication as one object built at start-up from config.json and .env: who a request is (token,
+ * session or anonymous), password logins, and issuing tokens.
+ */
+export class Authenticator {
+  readonly disabled: boolean;
+  readonly sessionMaxAgeSeconds: number;
+  private readonly jwtMaxAgeSeconds: number;
+  private readonly rolesFromDatabase: boolean;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    config: Config,
+    readonly keys: JwtKeys = keysFromEnv(),
+  ) {
+    this.disabled = config["disable-authentication"];
+    this.sessionMaxAgeSeconds = parseDuration(config["session-max-age"]);
+    const jwtAge = config.jwts?.["max-age"] ?? config["jwt-max-age"];
+    // cc-backend v1.0 wrote jwts.max-age as a number of seconds; later versions as a duration string.
+    this.jwtMaxAgeSeconds = typeof jwtAge === "number" ? jwtAge : parseDuration(jwtAge ?? "0");
+    this.rolesFromDatabase = config.jwts?.forceJWTValidationViaDatabase ?? false;
+  }
+
+  /** The user of an API token. Invalid tokens are refused, never ignored. */
+  async userFromToken(token: string): Promise<AuthUser> {
+    let claims;
+    try {
+      claims = await verifyToken(this.keys, token);
+    } catch (error) {
+      throw new AuthError(error instanceof TokenError ? error.message : "invalid token");
+    }
+    const stored = await findUser(this.prisma, claims.username);
+    if (this.rolesFromDatabase) {
+      if (!stored) throw new AuthError("unknown user");
+      return { username: stored.username, roles: stored.roles, projects: stored.projects, name: stored.name, email: stored.email, via: "token" };
+    }
+    const roles = claims.roles.filter((r): r is Role => ["admin", "support", "manager", "api", "user"].includes(r));
+    return { username: claims.username, roles, projects: stored?.projects ?? [], name: stored?.name, email: stored?.email, via: "token" };
+  }
+
+  /** The user of a session; undefined when the account was deleted meanwhile. */
+  async userFromSession(username: string): Promise<AuthUser | undefined> {
+    const stored = await findUser(this.prisma, username);
+    if (!stored) return undefined;
+    return { username: stored.username, roles: stored.roles, projects: stored.projects, name: stored.name, email: stored.email, via: "session" };
+  }
+
+  anonymous(): AuthUser | undefined {
+    return this.disabled ? ANONYMOUS : undefined;
+  }
+
+  /** Checks a local account's password. The same message for every failure: no hint to attackers. */
+  async login(username: string, password: string): Promise<AuthUser> {
+    const stored = await findUser(this.prisma, username);
+    if (!stored || stored.ldap || !(await verifyPassword(this.prisma, username, password))) {
+      throw new AuthError("invalid username or password");
+    }
+    return (await this.userFromSession(username))!;
+  }
+
+  /** A token for a user of the database, with its current roles (--jwt, /api/jwt/). */
+  async tokenFor(username: string): Promise<string> {
+    const stored = await findUser(this.prisma, username);
+    if (!stored) throw new AuthError(`user "${username}" does not exist`, 403);
+    return issueToken(this.keys, { username: stored.username, roles: stored.roles }, this.jwtMaxAgeSeconds);
+  }
+}

@@ -184,6 +184,16 @@ describe("cc-backend CLI", () => {
     expect(noArchive.stderr.trim()).toBe("cc-backend: job archive ./elsewhere: version.txt is missing (not a job archive, or not initialised)");
   });
 
+  it("will not serve with authentication enabled but no SESSION_KEY", () => {
+    const dir = newDir();
+    expect(runCli(["--init"], dir).code).toBe(0);
+    const envFile = path.join(dir, ".env");
+    writeFileSync(envFile, readFileSync(envFile, "utf8").replace(/^SESSION_KEY=.*$/m, 'SESSION_KEY=""'));
+    const { code, stderr } = runCli(["--server"], dir);
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe("cc-backend: SESSION_KEY is not set in .env; the server will not start with authentication enabled without it");
+  });
+
   it("refuses an unreadable database file with one line", () => {
     const dir = newDir();
     writeFileSync(path.join(dir, "config.json"), JSON.stringify({ db: "./broken.db" }));

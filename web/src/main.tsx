@@ -1,22 +1,19 @@
 import "bootstrap/dist/css/bootstrap.min.css";
+import { Route, Router } from "@solidjs/router";
 import { render } from "solid-js/web";
 import { JobList } from "./jobs/JobList.js";
+import { Layout, NotFound } from "./layout/Layout.js";
+import { LoginPage } from "./login/LoginPage.js";
 
-function App() {
-  return (
-    <>
-      <nav class="navbar navbar-expand bg-body-tertiary mb-3">
-        <div class="container-fluid">
-          <a class="navbar-brand" href="/">
-            ClusterCockpit
-          </a>
-        </div>
-      </nav>
-      <main class="container-fluid">
-        <JobList />
-      </main>
-    </>
-  );
-}
-
-render(() => <App />, document.getElementById("app")!);
+render(
+  () => (
+    <Router>
+      <Route path="/login" component={LoginPage} />
+      <Route path="/" component={Layout}>
+        <Route path={["/", "/monitoring/jobs"]} component={JobList} />
+        <Route path="*" component={NotFound} />
+      </Route>
+    </Router>
+  ),
+  document.getElementById("app")!,
+);

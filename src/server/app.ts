@@ -28,6 +28,10 @@ export const DEFAULT_WEB_ROOT = path.join(projectRoot, "dist", "web");
 export function createApp(services: ServiceContext, auth: Authenticator, options: AppOptions = {}): Koa {
   const app = new Koa();
   app.proxy = false;
+  // Koa prints errors it sees outside the handler chain (clients that hang up mid-response) to stderr;
+  // they are not server faults, so they go to the debug log.
+  app.silent = true;
+  app.on("error", (error: Error) => services.logger.debug({ err: error }, "connection error"));
   const yoga = createGraphqlServer(services);
   const router = new Router();
 

@@ -3,6 +3,7 @@ import { parseDuration } from "../config/duration.js";
 import type { PrismaClient } from "../db/client.js";
 import { findUser, verifyPassword, type Role } from "../services/users.js";
 import { issueToken, keysFromEnv, TokenError, verifyToken, type JwtKeys } from "./jwt.js";
+import type { LdapDirectory } from "./ldap.js";
 import { ANONYMOUS, type AuthUser } from "./user.js";
 
 export class AuthError extends Error {
@@ -28,6 +29,7 @@ export class Authenticator {
     private readonly prisma: PrismaClient,
     config: Config,
     readonly keys: JwtKeys = keysFromEnv(),
+    private readonly ldap?: LdapDirectory,
   ) {
     this.disabled = config["disable-authentication"];
     this.sessionMaxAgeSeconds = parseDuration(config["session-max-age"]);
@@ -65,10 +67,17 @@ export class Authenticator {
     return this.disabled ? ANONYMOUS : undefined;
   }
 
-  /** Checks a local account's password. The same message for every failure: no hint to attackers. */
+  /**
+   * Checks a password: by bcrypt for local accounts, by an LDAP bind for accounts with ldap = 1. As in
+   * cc-backend v1.0 an LDAP user must already be in the user table (--sync-ldap or the periodic sync);
+   * unknown users are refused without asking LDAP. The same message for every failure: no hint to attackers.
+   */
   async login(username: string, password: string): Promise<AuthUser> {
     const stored = await findUser(this.prisma, username);
-    if (!stored || stored.ldap || !(await verifyPassword(this.prisma, username, password))) {
+    let valid = false;
+    if (stored?.ldap) valid = (await this.ldap?.authenticate(username, password)) ?? false;
+    else if (stored) valid = await verifyPassword(this.prisma, username, password);
+    if (!valid) {
       throw new AuthError("invalid username or password");
     }
     return (await this.userFromSession(username))!;

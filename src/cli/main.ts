@@ -91,6 +91,7 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
   const prisma = createPrismaClient(dbFile);
   const services: ServiceContext = { prisma, config, logger };
   let server: http.Server | undefined;
+  const stopTasks: (() => void)[] = [];
   try {
     if (flags["add-user"] || flags["del-user"]) {
       if (config["disable-authentication"]) {
@@ -106,7 +107,12 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
       await deleteUser(prisma, flags["del-user"]);
       console.log(`deleted user ${flags["del-user"]}`);
     }
-    if (flags["sync-ldap"]) throw notImplemented("sync-ldap");
+    const ldap = config.ldap ? new (await import("../auth/ldap.js")).LdapDirectory(config.ldap, process.env.LDAP_ADMIN_PASSWORD) : undefined;
+    if (flags["sync-ldap"]) {
+      if (!ldap) throw new CliError("--sync-ldap: no ldap section in config.json");
+      const result = await ldap.sync(prisma);
+      console.log(`LDAP sync: ${result.added.length} added, ${result.removed.length} removed, ${result.skipped.length} skipped`);
+    }
     if (flags.jwt) {
       const { Authenticator } = await import("../auth/auth.js");
       console.log(await new Authenticator(prisma, config).tokenFor(flags.jwt));
@@ -117,7 +123,11 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
       const { createApp } = await import("../server/app.js");
       const { listen } = await import("../server/listen.js");
       const { Authenticator } = await import("../auth/auth.js");
-      const auth = new Authenticator(prisma, config);
+      const auth = new Authenticator(prisma, config, undefined, ldap);
+      if (ldap && ldap.syncIntervalSeconds > 0) {
+        const { startPeriodicSync } = await import("../auth/ldap.js");
+        stopTasks.push(startPeriodicSync(ldap, prisma, ldap.syncIntervalSeconds, logger));
+      }
       const secure = Boolean(config["https-cert-file"] && config["https-key-file"]);
       const app = createApp(services, auth, { dev: flags.dev ?? false, sessionKey: process.env.SESSION_KEY?.trim() || undefined, secure });
       server = await listen(app, config);
@@ -130,6 +140,7 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
       await stopped;
     }
   } finally {
+    for (const stop of stopTasks) stop();
     await prisma.$disconnect();
   }
 }

@@ -95,14 +95,6 @@ describe("cc-backend CLI", () => {
     expect(gone.stderr).toMatch(/user "alice" does not exist/);
   });
 
-  it("flags of later features say so and exit 2", () => {
-    const dir = newDir();
-    runCli(["--migrate-db"], dir);
-    const { code, stderr } = runCli(["--sync-ldap"], dir);
-    expect(code).toBe(2);
-    expect(stderr).toMatch(/not implemented yet/);
-  });
-
   it("--jwt prints a token for a user, signed with the key pair from .env", async () => {
     const dir = newDir();
     expect(runCli(["--init"], dir).code).toBe(0);

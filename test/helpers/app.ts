@@ -5,6 +5,7 @@ import { parseConfig } from "../../src/config/load.ts";
 import { createPrismaClient, type PrismaClient } from "../../src/db/client.ts";
 import { createLogger, silentLogger } from "../../src/log.ts";
 import { Authenticator } from "../../src/auth/auth.ts";
+import type { LdapDirectory } from "../../src/auth/ldap.ts";
 import { keysFromEnv } from "../../src/auth/jwt.ts";
 import { generateKeyPair } from "../../src/auth/keys.ts";
 import { createApp, type AppOptions } from "../../src/server/app.ts";
@@ -26,11 +27,12 @@ export async function startTestApp(
   dbFile: string,
   options: AppOptions = { webRoot: false },
   configOverrides: Record<string, unknown> = { "disable-authentication": true },
+  ldap?: LdapDirectory,
 ): Promise<TestApp> {
   const prisma = createPrismaClient(dbFile);
   const config = parseConfig(configOverrides).config;
   const services: ServiceContext = { prisma, config, logger: process.env.TEST_LOG ? createLogger({ level: "debug" }) : silentLogger };
-  const auth = new Authenticator(prisma, config, testKeys);
+  const auth = new Authenticator(prisma, config, testKeys, ldap);
   const server = http.createServer(createApp(services, auth, { sessionKey: TEST_SESSION_KEY, ...options }).callback());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,8 +1,8 @@
 import type { Config } from "../config/load.js";
 import { parseDuration } from "../config/duration.js";
 import type { PrismaClient } from "../db/client.js";
-import { findUser, verifyPassword, type Role } from "../services/users.js";
-import { issueToken, keysFromEnv, TokenError, verifyToken, type JwtKeys } from "./jwt.js";
+import { addUser, findUser, ROLES, verifyPassword, type Role } from "../services/users.js";
+import { issueToken, keysFromEnv, TokenError, verifyLoginToken, verifyToken, type JwtKeys } from "./jwt.js";
 import type { LdapDirectory } from "./ldap.js";
 import { ANONYMOUS, type AuthUser } from "./user.js";
 
@@ -81,6 +81,25 @@ export class Authenticator {
       throw new AuthError("invalid username or password");
     }
     return (await this.userFromSession(username))!;
+  }
+
+  /**
+   * Login with a token from another service (`/login?login-token=...`): HS512 with
+   * CROSS_LOGIN_JWT_HS512_KEY, or EdDSA with our key. As in cc-backend v1.0, an unknown user is created
+   * with the token's roles: that service is trusted to vouch for them.
+   */
+  async loginWithToken(token: string): Promise<AuthUser> {
+    let claims;
+    try {
+      claims = await verifyLoginToken(this.keys, token);
+    } catch (error) {
+      throw new AuthError(error instanceof TokenError ? error.message : "invalid token");
+    }
+    if (!(await findUser(this.prisma, claims.username))) {
+      const roles = claims.roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r));
+      await addUser(this.prisma, { username: claims.username, roles: roles.length > 0 ? roles : ["user"] });
+    }
+    return (await this.userFromSession(claims.username))!;
   }
 
   /** A token for a user of the database, with its current roles (--jwt, /api/jwt/). */

@@ -100,7 +100,7 @@ export function sameOriginForCookies(): Koa.Middleware {
   };
 }
 
-/** POST /login (form or JSON), GET|POST /logout. */
+/** POST /login (form or JSON), GET /login?login-token=... (cross-login), GET|POST /logout. */
 export function loginRoutes(router: Router, auth: Authenticator, throttle = new LoginThrottle()): void {
   const wantsJson = (ctx: Koa.Context) => ctx.is("application/json") === "application/json" || ctx.accepts("html", "json") === "json";
   router.post("/login", bodyParser({ enableTypes: ["form", "json"], formLimit: "16kb", jsonLimit: "16kb" }), async (ctx) => {
@@ -129,6 +129,19 @@ export function loginRoutes(router: Router, auth: Authenticator, throttle = new 
       if (!(error instanceof AuthError)) throw error;
       throttle.fail(ctx.ip, username);
       fail(error.message, 401);
+    }
+  });
+  router.get("/login", async (ctx, next) => {
+    const token = ctx.query["login-token"];
+    if (typeof token !== "string") return next(); // the login page itself
+    const session = (ctx as { session?: Record<string, unknown> | null }).session;
+    try {
+      if (!session) throw new AuthError("logins are not enabled on this server (no SESSION_KEY)");
+      session.username = (await auth.loginWithToken(token)).username;
+      ctx.redirect("/");
+    } catch (error) {
+      if (!(error instanceof AuthError)) throw error;
+      ctx.redirect(`/login?error=${encodeURIComponent(error.message)}`);
     }
   });
   const logout: Koa.Middleware = (ctx) => {

@@ -128,6 +128,15 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
         const { startPeriodicSync } = await import("../auth/ldap.js");
         stopTasks.push(startPeriodicSync(ldap, prisma, ldap.syncIntervalSeconds, logger));
       }
+      // As cc-backend: no server without a readable job archive and valid cluster.json files.
+      const { openArchive } = await import("../archive/open.js");
+      const { ClusterRegistry } = await import("../archive/clusters.js");
+      const { openJobWriter } = await import("../db/writer.js");
+      services.archive = await openArchive(config);
+      services.clusters = await ClusterRegistry.load(services.archive);
+      const writer = openJobWriter(dbFile);
+      services.writer = writer;
+      stopTasks.push(() => writer.close());
       const secure = Boolean(config["https-cert-file"] && config["https-key-file"]);
       const app = createApp(services, auth, { dev: flags.dev ?? false, sessionKey: process.env.SESSION_KEY?.trim() || undefined, secure });
       server = await listen(app, config);

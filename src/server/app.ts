@@ -3,6 +3,8 @@ import Router from "@koa/router";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import Koa from "koa";
 import { createGraphqlServer, GRAPHQL_ENDPOINT } from "../api/graphql/yoga.js";
+import { restApi } from "../api/rest/index.js";
+import { swaggerRoutes } from "../api/rest/swagger.js";
 import { projectRoot } from "../db/migrate/migration-files.js";
 import type { ServiceContext } from "../services/context.js";
 import type { Authenticator } from "../auth/auth.js";
@@ -12,7 +14,7 @@ import { securityHeaders } from "./security-headers.js";
 import { webUi } from "./web.js";
 
 export interface AppOptions {
-  /** Serve GraphQL Playground at /playground (the --dev flag). */
+  /** Serve GraphQL Playground at /playground and Swagger UI at /swagger/ (the --dev flag). */
   dev?: boolean;
   /** The built web UI; defaults to dist/web of this package. Set to false to serve no UI. */
   webRoot?: string | false;
@@ -51,6 +53,7 @@ export function createApp(services: ServiceContext, auth: Authenticator, options
         title: "cc-backend GraphQL Playground",
       });
     });
+    swaggerRoutes(router);
   }
   router.get("/healthz", (ctx) => {
     ctx.body = { status: "ok" };
@@ -61,6 +64,7 @@ export function createApp(services: ServiceContext, auth: Authenticator, options
   app.use(sessions(app, auth, options.sessionKey, options.secure ?? false));
   app.use(sameOriginForCookies());
   app.use(authenticate(auth));
+  app.use(restApi(services, auth));
   app.use(router.routes());
   app.use(router.allowedMethods());
   const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;

@@ -1,13 +1,29 @@
+import type Database from "better-sqlite3";
+import type { ArchiveBackend } from "../archive/backend.js";
+import type { ClusterRegistry } from "../archive/clusters.js";
 import type { AuthUser } from "../auth/user.js";
 import type { Config } from "../config/load.js";
 import type { PrismaClient } from "../db/client.js";
 import type { Logger } from "../log.js";
+import type { ArchivingQueue } from "./jobs/archiving.js";
 
 /** What every service function needs; built once by createApp and passed down, never global. */
 export interface ServiceContext {
   prisma: PrismaClient;
   config: Config;
   logger: Logger;
+  /** The job archive: metric data and statistics of finished jobs, tags of archived jobs. */
+  archive?: ArchiveBackend;
+  /** The clusters of the archive (cluster.json): start_job's checks and subcluster assignment. */
+  clusters?: ClusterRegistry;
+  /**
+   * The one better-sqlite3 connection that writes jobs (start, stop, tag, delete), opened with
+   * openJobWriter (src/db/writer.ts). Each write is one synchronous transaction on it, so checks and
+   * the write they guard cannot interleave with another request.
+   */
+  writer?: Database.Database;
+  /** Where stopped jobs go to be archived; without it they are only logged (see jobs/archiving.ts). */
+  archiving?: ArchivingQueue;
 }
 
 /** A service call on behalf of someone: what they may see is decided from `user`. */
@@ -23,4 +39,15 @@ export class InputError extends Error {
   ) {
     super(message);
   }
+}
+
+/** A part of the server that a request needs is not configured (no archive, no job writer): 503. */
+export class UnavailableError extends Error {
+  readonly status = 503;
+}
+
+/** The dependency, or an UnavailableError naming it. */
+export function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new UnavailableError(`${what} is not configured on this server`);
+  return value;
 }

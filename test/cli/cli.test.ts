@@ -133,7 +133,8 @@ describe("cc-backend CLI", () => {
   it("--migrate-db upgrades a cc-backend database given by --config, then the server uses it", async () => {
     const dir = newDir();
     const db = copyLegacyFixture(dir, "job.db");
-    writeFileSync(path.join(dir, "site.json"), JSON.stringify({ addr: "127.0.0.1:0", db, "disable-authentication": true }));
+    const archive = copyArchiveFixture(dir, "archive");
+    writeFileSync(path.join(dir, "site.json"), JSON.stringify({ addr: "127.0.0.1:0", db, archive: { kind: "file", path: archive }, "disable-authentication": true }));
 
     const early = runCli(["--server", "--config", "site.json"], dir);
     expect(early.code).toBe(1);

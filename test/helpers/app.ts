@@ -9,6 +9,7 @@ import type { LdapDirectory } from "../../src/auth/ldap.ts";
 import { keysFromEnv } from "../../src/auth/jwt.ts";
 import { generateKeyPair } from "../../src/auth/keys.ts";
 import { createApp, type AppOptions } from "../../src/server/app.ts";
+import { openJobWriter } from "../../src/db/writer.ts";
 import type { ServiceContext } from "../../src/services/context.ts";
 
 const pair = generateKeyPair();
@@ -28,10 +29,13 @@ export async function startTestApp(
   options: AppOptions = { webRoot: false },
   configOverrides: Record<string, unknown> = { "disable-authentication": true },
   ldap?: LdapDirectory,
+  /** Further dependencies (job archive, cluster registry, archiving queue) for the REST API. */
+  deps: Pick<ServiceContext, "archive" | "clusters" | "archiving"> = {},
 ): Promise<TestApp> {
   const prisma = createPrismaClient(dbFile);
   const config = parseConfig(configOverrides).config;
-  const services: ServiceContext = { prisma, config, logger: process.env.TEST_LOG ? createLogger({ level: "debug" }) : silentLogger };
+  const writer = openJobWriter(dbFile);
+  const services: ServiceContext = { prisma, config, logger: process.env.TEST_LOG ? createLogger({ level: "debug" }) : silentLogger, writer, ...deps };
   const auth = new Authenticator(prisma, config, testKeys, ldap);
   const server = http.createServer(createApp(services, auth, { sessionKey: TEST_SESSION_KEY, ...options }).callback());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -39,6 +43,7 @@ export async function startTestApp(
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
     await prisma.$disconnect();
+    writer.close();
   });
   return {
     url,

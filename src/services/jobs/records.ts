@@ -1,0 +1,134 @@
+import type Database from "better-sqlite3";
+import type { Job } from "../../db/generated/prisma/client.js";
+
+/** The monitoring_status values of cc-backend. */
+export const MONITORING = { disabled: 0, runningOrArchiving: 1, archivingFailed: 2, archived: 3 } as const;
+
+/** One job row with plain numbers, however it was read (Prisma or the job writer). */
+export interface JobRecord {
+  id: number;
+  jobId: number;
+  cluster: string;
+  subCluster: string;
+  startTime: number;
+  user: string;
+  project: string;
+  partition: string | null;
+  arrayJobId: number | null;
+  duration: number;
+  walltime: number;
+  jobState: string;
+  /** JSON text of a string map, or null; left null when a list did not ask for it. */
+  metaData: string | null;
+  /** JSON text of the resource list. */
+  resources: string;
+  numNodes: number;
+  numHWThreads: number | null;
+  numAcc: number | null;
+  smt: number;
+  exclusive: number;
+  monitoringStatus: number;
+}
+
+export interface TagRecord {
+  id: number;
+  type: string;
+  name: string;
+}
+
+export interface JobWithTags extends JobRecord {
+  tags: TagRecord[];
+}
+
+/** The SELECT list that reads a `job` row into a JobRecord. */
+export const JOB_RECORD_COLUMNS = [
+  "id",
+  "job_id AS jobId",
+  "cluster",
+  "subcluster AS subCluster",
+  "start_time AS startTime",
+  "user",
+  "project",
+  "partition",
+  "array_job_id AS arrayJobId",
+  "duration",
+  "walltime",
+  "job_state AS jobState",
+  "meta_data AS metaData",
+  "resources",
+  "num_nodes AS numNodes",
+  "num_hwthreads AS numHWThreads",
+  "num_acc AS numAcc",
+  "smt",
+  "exclusive",
+  "monitoring_status AS monitoringStatus",
+].join(", ");
+
+export function recordFromPrisma(job: Omit<Job, "metaData"> & { metaData?: string | null }): JobRecord {
+  return {
+    id: job.id,
+    jobId: Number(job.jobId),
+    cluster: job.cluster,
+    subCluster: job.subCluster,
+    startTime: Number(job.startTime),
+    user: job.user,
+    project: job.project,
+    partition: job.partition,
+    arrayJobId: job.arrayJobId === null ? null : Number(job.arrayJobId),
+    duration: job.duration,
+    walltime: job.walltime,
+    jobState: job.jobState,
+    metaData: job.metaData ?? null,
+    resources: job.resources,
+    numNodes: job.numNodes,
+    numHWThreads: job.numHWThreads,
+    numAcc: job.numAcc,
+    smt: job.smt,
+    exclusive: job.exclusive,
+    monitoringStatus: job.monitoringStatus,
+  };
+}
+
+/** Prepared statements of one writer connection, prepared on first use. */
+export interface WriterStatements {
+  byId: Database.Statement<[number], JobRecord>;
+  /** The job of (jobId[, cluster][, startTime]): a running one first, else the latest start. */
+  byKey: Database.Statement<{ jobId: number; cluster: string | null; startTime: number | null }, JobRecord>;
+  tagsOf: Database.Statement<[number], TagRecord>;
+}
+
+const statements = new WeakMap<Database.Database, WriterStatements>();
+
+export function writerStatements(db: Database.Database): WriterStatements {
+  let s = statements.get(db);
+  if (!s) {
+    s = {
+      byId: db.prepare(`SELECT ${JOB_RECORD_COLUMNS} FROM job WHERE id = ?`),
+      byKey: db.prepare(
+        `SELECT ${JOB_RECORD_COLUMNS} FROM job WHERE job_id = @jobId AND (@cluster IS NULL OR cluster = @cluster)` +
+          ` AND (@startTime IS NULL OR start_time = @startTime) ORDER BY job_state = 'running' DESC, start_time DESC, id DESC LIMIT 1`,
+      ),
+      tagsOf: db.prepare("SELECT tag.id AS id, tag.tag_type AS type, tag.tag_name AS name FROM tag JOIN jobtag ON jobtag.tag_id = tag.id WHERE jobtag.job_id = ? ORDER BY tag.id"),
+    };
+    statements.set(db, s);
+  }
+  return s;
+}
+
+/** How a request names one job: by database id, or by batch job id with optional cluster and start. */
+export type JobSelector = { id: number } | { jobId: number; cluster?: string; startTime?: number };
+
+export function describeSelector(selector: JobSelector): string {
+  if ("id" in selector) return `database id ${selector.id}`;
+  const parts = [`jobId ${selector.jobId}`];
+  if (selector.cluster !== undefined) parts.push(`cluster ${selector.cluster}`);
+  if (selector.startTime !== undefined) parts.push(`startTime ${selector.startTime}`);
+  return parts.join(", ");
+}
+
+/** Finds a job on the writer connection (call inside a write transaction). */
+export function findOnWriter(db: Database.Database, selector: JobSelector): JobRecord | undefined {
+  const s = writerStatements(db);
+  if ("id" in selector) return s.byId.get(selector.id);
+  return s.byKey.get({ jobId: selector.jobId, cluster: selector.cluster ?? null, startTime: selector.startTime ?? null });
+}

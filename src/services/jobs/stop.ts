@@ -1,0 +1,52 @@
+import type Database from "better-sqlite3";
+import { isJobState, type JobState } from "../../db/jobs/job-row.js";
+import { writeTransaction } from "../../db/writer.js";
+import { InputError, required, type RequestContext } from "../context.js";
+import { archivingQueue } from "./archiving.js";
+import { describeSelector, findOnWriter, MONITORING, writerStatements, type JobSelector, type JobWithTags } from "./records.js";
+
+export interface StopJobInput {
+  /** Unix seconds. */
+  stopTime: number;
+  /** Final state; default `completed`. */
+  jobState?: JobState;
+}
+
+const updates = new WeakMap<Database.Database, Database.Statement<[string, number, number, number]>>();
+
+/**
+ * POST /api/jobs/stop_job/[{id}]: marks a running job as finished — state, duration = stopTime -
+ * startTime, monitoring status — and hands it to the archiving queue without waiting for it.
+ * As cc-backend v1.0: unknown job 422, stopTime not after startTime 400, invalid state 400. A job that is
+ * not running (stopped before) is 422, as later cc-backend versions answer.
+ */
+export async function stopJob(ctx: RequestContext, selector: JobSelector, input: StopJobInput): Promise<JobWithTags> {
+  const writer = required(ctx.writer, "the job writer (database connection)");
+  const state = input.jobState ?? "completed";
+  if (!isJobState(state)) throw new InputError(`invalid job state: ${JSON.stringify(state)}`);
+  if (state === "running") throw new InputError('invalid job state: a stopped job cannot be "running"');
+  if (!Number.isSafeInteger(input.stopTime) || input.stopTime < 0) throw new InputError(`stopTime must be a non-negative integer, got ${JSON.stringify(input.stopTime)}`);
+
+  let update = updates.get(writer);
+  if (!update) updates.set(writer, (update = writer.prepare("UPDATE job SET job_state = ?, duration = ?, monitoring_status = ? WHERE id = ?")));
+  const statement = update;
+  const job = await writeTransaction(writer, () => {
+    const found = findOnWriter(writer, selector);
+    if (!found) throw new InputError(`finding job failed: no job with ${describeSelector(selector)}`, 422);
+    if (found.jobState !== "running") {
+      throw new InputError(`jobId ${found.jobId} (id ${found.id}) on ${found.cluster}: job has already been stopped (state is: ${found.jobState})`, 422);
+    }
+    if (input.stopTime <= found.startTime) {
+      throw new InputError(`stopTime must be larger than startTime (${input.stopTime} <= ${found.startTime}) and only running jobs can be stopped`);
+    }
+    const duration = input.stopTime - found.startTime;
+    if (duration > 2_147_483_647) throw new InputError(`stopTime ${input.stopTime} is too far after startTime ${found.startTime}`);
+    // Monitoring stays disabled if it was; otherwise the job now waits for archiving.
+    const monitoringStatus = found.monitoringStatus === MONITORING.disabled ? MONITORING.disabled : MONITORING.runningOrArchiving;
+    statement.run(state, duration, monitoringStatus, found.id);
+    return { ...found, jobState: state, duration, monitoringStatus, tags: writerStatements(writer).tagsOf.all(found.id) };
+  });
+  ctx.logger.info(`archiving job... (dbid: ${job.id}): cluster=${job.cluster}, jobId=${job.jobId}, user=${job.user}, startTime=${job.startTime}`);
+  if (job.monitoringStatus !== MONITORING.disabled) archivingQueue(ctx).enqueue(job.id);
+  return job;
+}

@@ -41,6 +41,21 @@ export class Authenticator {
 
   /** The user of an API token. Invalid tokens are refused, never ignored. */
   async userFromToken(token: string): Promise<AuthUser> {
+    // Adapters send the same token with every request; a verified token is remembered briefly (never
+    // past its exp, at most 30 s, so role changes apply within that) so the signature check and lookups
+    // are not repeated hundreds of times a second.
+    const now = Date.now();
+    const cached = this.verifiedTokens.get(token);
+    if (cached && cached.until > now) return cached.user;
+    const user = await this.verifyAndResolve(token);
+    if (this.verifiedTokens.size >= 1000) this.verifiedTokens.clear();
+    this.verifiedTokens.set(token, { user, until: Math.min(now + 30_000, user.tokenExpires ? user.tokenExpires * 1000 : Infinity) });
+    return user;
+  }
+
+  private readonly verifiedTokens = new Map<string, { user: AuthUser & { tokenExpires?: number }; until: number }>();
+
+  private async verifyAndResolve(token: string): Promise<AuthUser & { tokenExpires?: number }> {
     let claims;
     try {
       claims = await verifyToken(this.keys, token);
@@ -50,16 +65,16 @@ export class Authenticator {
     if (this.rolesFromDatabase) {
       const stored = await findUser(this.prisma, claims.username);
       if (!stored) throw new AuthError("unknown user");
-      return { username: stored.username, roles: stored.roles, projects: stored.projects, name: stored.name, email: stored.email, via: "token" };
+      return { username: stored.username, roles: stored.roles, projects: stored.projects, name: stored.name, email: stored.email, via: "token", tokenExpires: claims.expires };
     }
     const roles = claims.roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r));
     // Batch-system adapters send a token with every request; roles that see everything need nothing
     // from the database, which keeps start_job/stop_job free of an extra lookup.
     if (roles.some((r) => r === "admin" || r === "support" || r === "api")) {
-      return { username: claims.username, roles, projects: [], via: "token" };
+      return { username: claims.username, roles, projects: [], via: "token", tokenExpires: claims.expires };
     }
     const stored = await findUser(this.prisma, claims.username);
-    return { username: claims.username, roles, projects: stored?.projects ?? [], name: stored?.name, email: stored?.email, via: "token" };
+    return { username: claims.username, roles, projects: stored?.projects ?? [], name: stored?.name, email: stored?.email, via: "token", tokenExpires: claims.expires };
   }
 
   /** The user of a session; undefined when the account was deleted meanwhile. */

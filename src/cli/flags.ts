@@ -13,6 +13,8 @@ export const FLAGS = {
   jwt: { type: "string", arg: "<user>", help: "print a JWT for that user (the token only)" },
   "import-job": { type: "string", arg: "<meta.json>:<data.json>[,...]", help: "import finished jobs into archive and database" },
   "gen-keypair": { type: "boolean", help: "print a new Ed25519 key pair for .env (JWT_PUBLIC_KEY, JWT_PRIVATE_KEY)" },
+  "generate-archive": { type: "string", arg: "<dir>[:<jobs>]", help: "write a generated demo job archive (default 5000 jobs) into an empty or new folder" },
+  "meta-only": { type: "boolean", help: "with --generate-archive: only meta.json files (for import benchmarks)" },
   server: { type: "boolean", help: "serve HTTP(S); runs after the other flags" },
   dev: { type: "boolean", help: "also serve GraphQL Playground at /playground and Swagger UI at /swagger/" },
   gops: { type: "boolean", help: "accepted for compatibility with cc-backend; has no effect" },

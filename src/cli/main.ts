@@ -50,6 +50,7 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
     const keys = generateKeyPair();
     return void console.log(`JWT_PUBLIC_KEY="${keys.publicKey}"\nJWT_PRIVATE_KEY="${keys.privateKey}"`);
   }
+  if (flags["generate-archive"]) return generateArchive(flags["generate-archive"], flags["meta-only"] ?? false);
   if (flags.init) {
     const result = initDirectory(process.cwd());
     for (const name of result.created) console.log(`created ${name}`);
@@ -152,6 +153,16 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
     for (const stop of stopTasks) stop();
     await prisma.$disconnect();
   }
+}
+
+async function generateArchive(spec: string, metaOnly: boolean): Promise<void> {
+  const match = /^(.+?)(?::(\d+))?$/.exec(spec);
+  const jobs = Number(match?.[2] ?? 5000);
+  if (!match || jobs < 1) throw new UsageError("--generate-archive expects <dir>[:<jobs>]");
+  const { generateDemoArchive } = await import("../demo/index.js");
+  const started = Date.now();
+  const result = await generateDemoArchive({ root: match[1]!, jobs, metaOnly });
+  console.log(`generated ${result.jobs} jobs on ${result.clusters.join(", ")} in ${match[1]} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
 async function runInitDb(config: Config, dbFile: string, logger: Logger): Promise<void> {

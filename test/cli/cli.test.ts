@@ -177,6 +177,28 @@ describe("cc-backend CLI", () => {
     expect(noArchive.stderr.trim()).toBe("cc-backend: job archive ./elsewhere: version.txt is missing (not a job archive, or not initialised)");
   });
 
+  it("--generate-archive writes a demo archive that --init-db imports with exact counts", () => {
+    const dir = newDir();
+    const generated = runCli(["--generate-archive", "demo-archive:400"], dir);
+    expect(generated.code, generated.stderr).toBe(0);
+    expect(generated.stdout).toMatch(/^generated 402 jobs on alex, emmy, fritz in demo-archive/);
+    writeFileSync(path.join(dir, "config.json"), JSON.stringify({ db: "./job.db", archive: { kind: "file", path: "./demo-archive" }, validate: true }));
+    expect(runCli(["--migrate-db"], dir).code).toBe(0);
+    const { code, stdout, stderr } = runCli(["--init-db"], dir);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/^imported 402 jobs, skipped 0,/);
+    const db = new Database(path.join(dir, "job.db"), { readonly: true });
+    const perCluster = db.prepare("SELECT cluster, count(*) AS n FROM job GROUP BY cluster ORDER BY cluster").all() as { cluster: string; n: number }[];
+    const tagged = (db.prepare("SELECT count(DISTINCT job_id) AS n FROM jobtag").get() as { n: number }).n;
+    db.close();
+    expect(perCluster.map((r) => r.cluster)).toEqual(["alex", "emmy", "fritz"]);
+    expect(perCluster.reduce((sum, r) => sum + r.n, 0)).toBe(402);
+    expect(tagged).toBeGreaterThan(0);
+    const again = runCli(["--generate-archive", "demo-archive:10"], dir);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/not empty/);
+  });
+
   it("will not serve with authentication enabled but no SESSION_KEY", () => {
     const dir = newDir();
     expect(runCli(["--init"], dir).code).toBe(0);

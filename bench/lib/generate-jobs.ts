@@ -1,5 +1,5 @@
 import type { JobRow } from "../../src/db/jobs/job-row.ts";
-import { createRandom, normal, weighted, zipf } from "./random.ts";
+import { createRandom, normal, weighted, zipf } from "../../src/demo/random.ts";
 
 /**
  * A deterministic stream of cc-backend-shaped jobs with the distributions of ../shared/floor/REPORT.md:

@@ -1,11 +1,9 @@
-import { isJobState, type JobRow } from "../db/jobs/job-row.js";
+import { isJobState, MONITORING, type JobRow } from "../db/jobs/job-row.js";
 import { ArchiveError } from "./backend.js";
 import type { ClusterRegistry } from "./clusters.js";
 import { footprintOf } from "./footprint.js";
 import type { JobMeta } from "./generated/archive-types.js";
 
-/** The monitoring_status of a job whose data is in the archive. */
-export const MONITORING_ARCHIVED = 3;
 
 export interface ArchivedJobRow {
   row: JobRow;
@@ -62,7 +60,7 @@ export function jobRowFromMeta(meta: JobMeta, clusters: ClusterRegistry): Archiv
       numAcc: meta.numAcc ?? null,
       smt: meta.smt ?? 1,
       exclusive: meta.exclusive ?? 1,
-      monitoringStatus: MONITORING_ARCHIVED,
+      monitoringStatus: MONITORING.archived,
       ...footprintOf(meta),
     },
     tags: (meta.tags ?? []).map((t) => ({ type: t.type, name: t.name })),

@@ -1,6 +1,6 @@
 import type { ClusterRegistry } from "../archive/clusters.js";
 import type { JobData, JobMeta } from "../archive/generated/archive-types.js";
-import { MONITORING_ARCHIVED } from "../archive/job-row-from-meta.js";
+import { MONITORING } from "../db/jobs/job-row.js";
 import type { PlacedJob } from "./allocate.js";
 import { jobMetrics } from "./job-data.js";
 import { jobMetaData } from "./job-text.js";
@@ -27,7 +27,7 @@ export function buildJob(job: PlacedJob, registry: ClusterRegistry, metaOnly: bo
     numHwthreads: job.numHwthreads,
     ...(job.numAcc ? { numAcc: job.numAcc } : {}),
     exclusive: job.exclusive,
-    monitoringStatus: MONITORING_ARCHIVED,
+    monitoringStatus: MONITORING.archived,
     smt: 1,
     walltime: job.walltime,
     jobState: job.jobState,

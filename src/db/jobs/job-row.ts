@@ -65,6 +65,9 @@ export const JOB_COLUMNS: Record<keyof JobRow, string> = {
 
 export const JOB_FIELDS = Object.keys(JOB_COLUMNS) as (keyof JobRow)[];
 
+/** The monitoring_status values of cc-backend. */
+export const MONITORING = { disabled: 0, runningOrArchiving: 1, archivingFailed: 2, archived: 3 } as const;
+
 /** The states the job table's CHECK constraint allows (cc-backend schema version 4 and later). */
 export const JOB_STATES = ["running", "completed", "failed", "cancelled", "stopped", "timeout", "preempted", "out_of_memory"] as const;
 export type JobState = (typeof JOB_STATES)[number];

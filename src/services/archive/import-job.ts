@@ -4,10 +4,11 @@ import type { ClusterRegistry } from "../../archive/clusters.js";
 import type { FileArchive } from "../../archive/file-backend.js";
 import type { JobData, JobMeta } from "../../archive/generated/archive-types.js";
 import { readJsonFile } from "../../archive/json-files.js";
-import { jobRowFromMeta, MONITORING_ARCHIVED } from "../../archive/job-row-from-meta.js";
+import { jobRowFromMeta } from "../../archive/job-row-from-meta.js";
 import { normalizeUnits, type UnitChange } from "../../archive/units.js";
 import { validateJobData, validateJobMeta } from "../../archive/validate.js";
 import { prepareJobInsert } from "../../db/jobs/bulk-insert.js";
+import { MONITORING } from "../../db/jobs/job-row.js";
 import { InputError } from "../context.js";
 
 export interface ImportContext {
@@ -47,7 +48,7 @@ export async function importJob(ctx: ImportContext, meta: JobMeta, data: JobData
   const existing = ctx.db.prepare("SELECT id FROM job WHERE job_id = ? AND cluster = ? AND start_time = ?").get(row.jobId, row.cluster, row.startTime);
   if (existing) throw new ArchiveError(`job ${row.jobId} on ${row.cluster} (start ${row.startTime}) already exists in the database`);
 
-  const archived: JobMeta = { ...meta, subCluster: row.subCluster, monitoringStatus: MONITORING_ARCHIVED };
+  const archived: JobMeta = { ...meta, subCluster: row.subCluster, monitoringStatus: MONITORING.archived };
   const unitChanges = normalizeUnits(archived, data);
   const { row: normalised } = jobRowFromMeta(archived, ctx.clusters);
   await ctx.archive.importJob(archived, data);

@@ -1,34 +1,12 @@
 import type Database from "better-sqlite3";
 import type { Job } from "../../db/generated/prisma/client.js";
 
-/** The monitoring_status values of cc-backend. */
-export const MONITORING = { disabled: 0, runningOrArchiving: 1, archivingFailed: 2, archived: 3 } as const;
+import type { Footprint } from "../../archive/footprint.js";
+import type { JobRow } from "../../db/jobs/job-row.js";
+export { MONITORING } from "../../db/jobs/job-row.js";
 
-/** One job row with plain numbers, however it was read (Prisma or the job writer). */
-export interface JobRecord {
-  id: number;
-  jobId: number;
-  cluster: string;
-  subCluster: string;
-  startTime: number;
-  user: string;
-  project: string;
-  partition: string | null;
-  arrayJobId: number | null;
-  duration: number;
-  walltime: number;
-  jobState: string;
-  /** JSON text of a string map, or null; left null when a list did not ask for it. */
-  metaData: string | null;
-  /** JSON text of the resource list. */
-  resources: string;
-  numNodes: number;
-  numHWThreads: number | null;
-  numAcc: number | null;
-  smt: number;
-  exclusive: number;
-  monitoringStatus: number;
-}
+/** One job row with plain numbers, however it was read (Prisma or the job writer); no footprint. */
+export type JobRecord = { id: number } & Omit<JobRow, keyof Footprint>;
 
 export interface TagRecord {
   id: number;

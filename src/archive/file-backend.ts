@@ -1,10 +1,11 @@
 import { constants } from "node:fs";
-import { access, mkdir, opendir, readdir, readFile, rename, rm, rmdir } from "node:fs/promises";
+import { access, mkdir, readdir, readFile, rename, rm, rmdir } from "node:fs/promises";
 import path from "node:path";
 import { ArchiveError, type ArchiveBackend, type ArchivedMetaFile } from "./backend.js";
 import type { ClusterConfig, JobData, JobMeta } from "./generated/archive-types.js";
 import { readJsonFile, writeJsonFile } from "./json-files.js";
 import { checkClusterName, jobDirectory, type JobKey } from "./paths.js";
+import { jobGroups, metaFilesIn } from "./walk.js";
 import { validateClusterConfig, validateJobData, validateJobMeta } from "./validate.js";
 
 export const ARCHIVE_VERSION = 1;
@@ -123,19 +124,8 @@ export class FileArchive implements ArchiveBackend {
   }
 
   async *metaFiles(): AsyncGenerator<ArchivedMetaFile> {
-    for (const cluster of await this.clusters()) {
-      const clusterDir = path.join(this.root, cluster);
-      for await (const level1 of await opendir(clusterDir)) {
-        if (!level1.isDirectory() || !/^\d+$/.test(level1.name)) continue;
-        const level1Dir = path.join(clusterDir, level1.name);
-        for await (const level2 of await opendir(level1Dir)) {
-          if (!level2.isDirectory() || !/^\d{3}$/.test(level2.name)) continue;
-          const level2Dir = path.join(level1Dir, level2.name);
-          for await (const start of await opendir(level2Dir)) {
-            if (start.isDirectory() && /^\d+$/.test(start.name)) yield { cluster, path: path.join(level2Dir, start.name, "meta.json") };
-          }
-        }
-      }
+    for (const group of jobGroups(this.root, await this.clusters())) {
+      for (const file of metaFilesIn(group.dir)) yield { cluster: group.cluster, path: file };
     }
   }
 

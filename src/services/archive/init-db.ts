@@ -6,7 +6,8 @@ import type { ArchivedJobRow } from "../../archive/job-row-from-meta.js";
 import { prepareJobInsert } from "../../db/jobs/bulk-insert.js";
 import { openSqlite } from "../../db/sqlite.js";
 import type { Logger } from "../../log.js";
-import { ParsePool } from "./parse-pool.js";
+import { jobGroups } from "../../archive/walk.js";
+import { ParsePool, type ParseBatchResult } from "./parse-pool.js";
 import type { Progress } from "./progress.js";
 
 export interface InitDbResult {
@@ -28,13 +29,11 @@ export interface InitDbOptions {
 
 export class InitDbInterrupted extends Error {}
 
-const BATCH = 500;
-
 /**
  * `--init-db`: rebuilds the job, tag and jobtag tables from the archive; users and configuration stay.
  * The work happens on a copy of the database that replaces the original only when complete, so an
  * error or an interrupt leaves the original untouched. Secondary job indexes are dropped during the
- * load and rebuilt afterwards; meta.json files are parsed by worker threads.
+ * load and rebuilt afterwards; worker threads walk the job folders and parse the meta.json files.
  */
 export async function rebuildJobTables(options: InitDbOptions): Promise<InitDbResult> {
   const started = process.hrtime.bigint();
@@ -57,39 +56,32 @@ export async function rebuildJobTables(options: InitDbOptions): Promise<InitDbRe
     db.pragma("foreign_keys = OFF");
     const indexes = clearJobTables(db);
 
-    let total: number | undefined = 0;
-    for await (const _ of archive.metaFiles()) total++;
-    if (signal?.aborted) throw new InitDbInterrupted("interrupted");
-
+    const groups = jobGroups(archive.root, await archive.clusters());
     pool = new ParsePool({ clusters: registry.clusters, validate: options.validate ?? false }, options.workers);
     const store = jobStore(db);
     let imported = 0;
     let skipped = 0;
+    let groupsDone = 0;
+    const onBatch = (result: ParseBatchResult) => {
+      if (signal?.aborted) throw new InitDbInterrupted("interrupted");
+      for (const problem of result.problems) logger.warn(`skipped ${problem.path}: ${problem.reason}`);
+      const stored = store(result.jobs);
+      for (const duplicate of stored.duplicates) logger.warn(`skipped duplicate job ${duplicate}`);
+      imported += stored.inserted;
+      skipped += result.problems.length + stored.duplicates.length;
+      // Job groups hold similar numbers of jobs, so the share of groups done estimates the total.
+      const done = imported + skipped;
+      progress?.update(done, skipped, groupsDone > 0 ? Math.max(done, Math.round((done / groupsDone) * groups.length)) : undefined);
+    };
     const inFlight = new Set<Promise<void>>();
-    const submit = (paths: string[]) => {
-      const task = pool!.parse(paths).then((result) => {
-        for (const problem of result.problems) logger.warn(`skipped ${problem.path}: ${problem.reason}`);
-        const stored = store(result.jobs);
-        for (const duplicate of stored.duplicates) logger.warn(`skipped duplicate job ${duplicate}`);
-        imported += stored.inserted;
-        skipped += result.problems.length + stored.duplicates.length;
-        progress?.update(imported + skipped, skipped, total);
-      });
+    for (const group of groups) {
+      if (signal?.aborted) throw new InitDbInterrupted("interrupted");
+      const task = pool.walk(group.dir, onBatch).then(() => void groupsDone++);
       inFlight.add(task);
       void task.finally(() => inFlight.delete(task)).catch(() => {});
-    };
-    let batch: string[] = [];
-    for await (const file of archive.metaFiles()) {
-      if (signal?.aborted) throw new InitDbInterrupted("interrupted");
-      batch.push(file.path);
-      if (batch.length === BATCH) {
-        submit(batch);
-        batch = [];
-        // Two batches per worker keep every worker busy without reading the whole archive ahead.
-        while (inFlight.size >= pool.size * 2) await Promise.race(inFlight);
-      }
+      // Two groups per worker keep every worker busy without walking the whole archive ahead.
+      while (inFlight.size >= pool.size * 2) await Promise.race(inFlight);
     }
-    if (batch.length > 0) submit(batch);
     await Promise.all(inFlight);
     if (signal?.aborted) throw new InitDbInterrupted("interrupted");
 

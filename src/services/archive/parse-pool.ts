@@ -12,15 +12,17 @@ export interface ParseBatchResult {
   id: number;
   jobs: ArchivedJobRow[];
   problems: { path: string; reason: string }[];
+  /** The last batch of a group. */
+  final: boolean;
 }
 
 /**
- * Worker threads that turn batches of meta.json paths into job rows. Under tsx/vitest this module is
- * TypeScript, and so is the worker; the worker then loads tsx itself.
+ * Worker threads that walk job groups (`<cluster>/<jobId/1000>` folders) and turn their meta.json files
+ * into job rows. Under tsx/vitest this module is TypeScript, and so is the worker; it then loads tsx.
  */
 export class ParsePool {
   private readonly workers: { worker: Worker; busy: number }[] = [];
-  private readonly pending = new Map<number, { resolve: (r: ParseBatchResult) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { onBatch: (r: ParseBatchResult) => void; resolve: () => void; reject: (e: Error) => void }>();
   private nextId = 0;
 
   private failure: Error | undefined;
@@ -30,10 +32,18 @@ export class ParsePool {
       const worker = startWorker(data);
       const slot = { worker, busy: 0 };
       worker.on("message", (result: ParseBatchResult) => {
-        slot.busy--;
         const waiter = this.pending.get(result.id);
-        this.pending.delete(result.id);
-        waiter?.resolve(result);
+        try {
+          waiter?.onBatch(result);
+        } catch (error) {
+          this.failAll(error as Error);
+          return;
+        }
+        if (result.final) {
+          slot.busy--;
+          this.pending.delete(result.id);
+          waiter?.resolve();
+        }
       });
       worker.on("error", (error) => this.failAll(error));
       worker.on("exit", (code) => code !== 0 && this.failAll(new Error(`meta.json parser thread exited with code ${code}`)));
@@ -45,14 +55,15 @@ export class ParsePool {
     return this.workers.length;
   }
 
-  parse(paths: string[]): Promise<ParseBatchResult> {
+  /** Walks one job group on the least busy worker; `onBatch` sees its results as they arrive. */
+  walk(group: string, onBatch: (result: ParseBatchResult) => void): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     const slot = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
     const id = this.nextId++;
     slot.busy++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ id, paths });
+      this.pending.set(id, { onBatch, resolve, reject });
+      slot.worker.postMessage({ id, group });
     });
   }
 

@@ -3,19 +3,13 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { compile, compileFromFile, type Options } from "json-schema-to-typescript";
+import { ARCHIVE_SCHEMA_FILES } from "../src/archive/validate.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const schemaDir = path.join(root, "schema");
 
 /** The job-archive schemas, all emitted into one module. */
-const archiveSchemas = [
-  "unit.schema.json",
-  "job-metric-statistics.schema.json",
-  "job-metric-data.schema.json",
-  "job-data.schema.json",
-  "job-meta.schema.json",
-  "cluster.schema.json",
-];
+const archiveSchemas = ARCHIVE_SCHEMA_FILES;
 
 function options(banner: string, extra: Partial<Options> = {}): Partial<Options> {
   return {

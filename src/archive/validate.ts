@@ -9,7 +9,8 @@ export class ArchiveValidationError extends Error {
   override name = "ArchiveValidationError";
 }
 
-const SCHEMA_FILES = [
+/** The job-archive schemas in schema/, in dependency order (also the input of scripts/schema-types.ts). */
+export const ARCHIVE_SCHEMA_FILES = [
   "unit.schema.json",
   "job-metric-statistics.schema.json",
   "job-metric-data.schema.json",
@@ -17,7 +18,7 @@ const SCHEMA_FILES = [
   "job-meta.schema.json",
   "cluster.schema.json",
 ] as const;
-type SchemaFile = (typeof SCHEMA_FILES)[number];
+type SchemaFile = (typeof ARCHIVE_SCHEMA_FILES)[number];
 
 /** Enough to locate a problem without turning one bad metric into a screenful. */
 const MAX_PROBLEMS = 5;
@@ -29,7 +30,7 @@ function validator<T>(file: SchemaFile): ValidateFunction<T> {
   if (!ajv) {
     // strictRequired off: statistics and data.json require metric names that only additionalProperties describes.
     ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    for (const name of SCHEMA_FILES) {
+    for (const name of ARCHIVE_SCHEMA_FILES) {
       ajv.addSchema(JSON.parse(readFileSync(path.join(projectRoot, "schema", name), "utf8")) as object);
     }
   }

@@ -147,6 +147,28 @@ describe("checkpoints", () => {
   });
 });
 
+describe("checkpoints across configuration changes", () => {
+  it("puts samples into the new slots when a metric's timestep changed, and skips removed metrics", async () => {
+    const dir = tempDir();
+    const time = clock();
+    const first = await open(dir, time);
+    first.store.write(C, "n1", "cpu_load", undefined, NOW - 120, 1);
+    first.store.write(C, "n1", "cpu_load", undefined, NOW - 60, 2);
+    first.store.write(C, "n1", "ipc", { type: "hwthread", typeId: "0" }, NOW, 3);
+    await first.store.close();
+    const changed = {
+      ...CLUSTER,
+      metricConfig: CLUSTER.metricConfig.filter((m) => m.name !== "ipc").map((m) => (m.name === "cpu_load" ? { ...m, timestep: 30 } : m)),
+    };
+    const { logger, messages } = captureLogger();
+    const second = await openMetricStore({ clusters: [changed], now: time.now, checkpointDir: dir, checkpointIntervalSeconds: 3600, logger });
+    const range = combine(selectSeries(second.store, C, "n1", "cpu_load"), NOW - 120, NOW, "avg")!;
+    expect({ timestep: range.timestep, data: Array.from(range.data) }).toEqual({ timestep: 30, data: [1, Number.NaN, 2] });
+    expect(messages()).toContain("metric store: checkpointed metrics that are no longer configured were skipped");
+    await second.store.close();
+  });
+});
+
 describe("checkpoint paths", () => {
   it("are built only from valid names and stay inside the directory", () => {
     const root = "/var/ckp";

@@ -82,7 +82,7 @@ export function encodeHostCheckpoint(host: HostData, kind: CheckpointKind, time:
       pieces.push({ chunk, lo, hi });
       samples += length;
     }
-    if (ranges.length > 0) entries.push({ metric: series.metric.name, type: series.type, id: series.typeId, timestep: series.metric.timestep, ranges });
+    if (ranges.length > 0) entries.push({ metric: series.metric.name, type: series.type, id: series.typeId, timestep: series.timestep, ranges });
   }
   const undo = () => {
     for (const t of taken) t.series.markDirty(t.lo, t.hi);

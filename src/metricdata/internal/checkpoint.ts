@@ -284,16 +284,16 @@ export class Checkpointer {
         continue;
       }
       const series = this.store.resolveSeries(clusterData, host, metric, entry.type, entry.id);
-      const minSlot = Math.floor(cutoff / metric.timestep);
+      const minSlot = Math.floor(cutoff / series.timestep);
       for (const [start, count] of entry.ranges) {
         const part = values.subarray(offset, offset + count);
         offset += count;
-        if (entry.timestep === metric.timestep) {
+        if (entry.timestep === series.timestep) {
           restored += this.store.restoreRange(series, start, part, minSlot);
         } else {
           // The metric's timestep changed since: put each sample in the slot of its time.
           for (let k = 0; k < part.length; k++) {
-            const slot = Math.floor(((start + k) * entry.timestep) / metric.timestep);
+            const slot = Math.floor(((start + k) * entry.timestep) / series.timestep);
             restored += this.store.restoreRange(series, slot, part.subarray(k, k + 1), minSlot);
           }
         }

@@ -73,7 +73,6 @@ export function hashBytes(buf: Buffer, view: DataView, start: number, end: numbe
   return h ^ (h >>> 16);
 }
 
-
 /**
  * Scans the complete lines in buf[start, end) (a last line without line break counts as complete)
  * and returns the number the next line would have. Blank lines and `#` comments are skipped but

@@ -69,7 +69,7 @@ function scratchBuffer(which: 0 | 1, length: number): Float64Array {
 export function combine(series: Series[], from: number, to: number, aggregation: "sum" | "avg", options: CombineOptions = {}): RangeData | undefined {
   const first = series[0];
   if (!first) return undefined;
-  const timestep = first.metric.timestep;
+  const timestep = first.timestep;
   const fromSlot = Math.floor(from / timestep);
   const toSlot = Math.max(fromSlot, Math.ceil(to / timestep));
   let firstWritten = Number.POSITIVE_INFINITY;

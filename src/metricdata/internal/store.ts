@@ -217,7 +217,8 @@ export class MetricStore {
     const type = scope?.type ?? "node";
     const typeId = scope?.typeId ?? "";
     if (type !== "node" && typeId === "") return `type "${type}" needs a type-id`;
-    this.writeSlot(this.resolveSeries(clusterData, host, info, type, typeId), Math.floor(time / info.timestep), value);
+    const series = this.resolveSeries(clusterData, host, info, type, typeId);
+    this.writeSlot(series, Math.floor(time / series.timestep), value);
     return undefined;
   }
 
@@ -284,7 +285,7 @@ export class MetricStore {
     for (const cluster of this.clusterData.values()) {
       for (const [hostName, host] of cluster.hosts) {
         for (const [key, series] of host.series) {
-          const ts = series.metric.timestep;
+          const ts = series.timestep;
           let n = 0;
           while (n < series.chunks.length && series.chunks[n]!.end * ts <= cutoff) n++;
           if (n > 0) {
@@ -335,7 +336,7 @@ export class MetricStore {
     for (const cluster of this.clusterData.values()) {
       for (const host of cluster.hosts.values()) {
         for (const series of host.series.values()) {
-          const ts = series.metric.timestep;
+          const ts = series.timestep;
           for (const chunk of series.chunks) {
             const end = chunk.end * ts;
             bytesByEnd.set(end, (bytesByEnd.get(end) ?? 0) + this.chunkBytes);
@@ -355,7 +356,7 @@ export class MetricStore {
     for (const cluster of this.clusterData.values()) {
       for (const host of cluster.hosts.values()) {
         for (const series of host.series.values()) {
-          const ts = series.metric.timestep;
+          const ts = series.timestep;
           const before = series.chunks.length;
           const kept = series.chunks.filter((chunk) => {
             if (chunk.end * ts > cutoff) return true;

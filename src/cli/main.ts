@@ -92,7 +92,7 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
   const prisma = createPrismaClient(dbFile);
   const services: ServiceContext = { prisma, config, logger };
   let server: http.Server | undefined;
-  const stopTasks: (() => void)[] = [];
+  const stopTasks: (() => unknown)[] = [];
   try {
     if (flags["add-user"] || flags["del-user"]) {
       if (config["disable-authentication"]) {
@@ -138,8 +138,14 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
       const writer = openJobWriter(dbFile);
       services.writer = writer;
       stopTasks.push(() => writer.close());
+      // The embedded metric store of clusters with metricDataRepository kind "internal" (the default).
+      const { internalStoreConfig, openMetricStore } = await import("../metricdata/internal/index.js");
+      const storeConfig = internalStoreConfig(config.clusters, services.clusters.clusters, "./var/checkpoints");
+      for (const warning of storeConfig.warnings) logger.warn(warning);
+      const { store: metricStore } = await openMetricStore({ ...storeConfig.options, logger });
+      stopTasks.push(() => metricStore.close());
       const secure = Boolean(config["https-cert-file"] && config["https-key-file"]);
-      const app = createApp(services, auth, { dev: flags.dev ?? false, sessionKey: process.env.SESSION_KEY?.trim() || undefined, secure });
+      const app = createApp(services, auth, { dev: flags.dev ?? false, sessionKey: process.env.SESSION_KEY?.trim() || undefined, secure, metricStore });
       server = await listen(app, config);
       // Signal handlers first: whoever reads the "listening" line may stop the server right away.
       const stopped = shutdownOnSignal(server, logger);
@@ -150,7 +156,8 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
       await stopped;
     }
   } finally {
-    for (const stop of stopTasks) stop();
+    // Background work ends first (final metric checkpoint, LDAP sync timer, writer connection).
+    for (const stop of stopTasks) await stop();
     await prisma.$disconnect();
   }
 }

@@ -8,7 +8,8 @@ import { swaggerRoutes } from "../api/rest/swagger.js";
 import { projectRoot } from "../db/migrate/migration-files.js";
 import type { ServiceContext } from "../services/context.js";
 import type { Authenticator } from "../auth/auth.js";
-import { authenticate, loginRoutes, requireUser, sameOriginForCookies, sessions } from "./auth.js";
+import { metricStoreRoutes, type MetricStore } from "../metricdata/internal/index.js";
+import { authenticate, loginRoutes, requireRole, requireUser, sameOriginForCookies, sessions } from "./auth.js";
 import { errorHandler } from "./errors.js";
 import { securityHeaders } from "./security-headers.js";
 import { webUi } from "./web.js";
@@ -22,7 +23,11 @@ export interface AppOptions {
   sessionKey?: string;
   /** Served over HTTPS: session cookies get the Secure flag. */
   secure?: boolean;
+  /** The embedded metric store, served at /api/write and /api/query (role api). */
+  metricStore?: MetricStore;
 }
+
+const METRIC_STORE_PATHS = new Set(["/api/write", "/api/write/", "/api/query", "/api/query/"]);
 
 export const DEFAULT_WEB_ROOT = path.join(projectRoot, "dist", "web");
 
@@ -64,6 +69,12 @@ export function createApp(services: ServiceContext, auth: Authenticator, options
   app.use(sessions(app, auth, options.sessionKey, options.secure ?? false));
   app.use(sameOriginForCookies());
   app.use(authenticate(auth));
+  if (options.metricStore) {
+    // Line protocol in, cc-metric-store queries out: for collectors and tools holding an api token.
+    const metricRoutes = metricStoreRoutes(options.metricStore).routes() as unknown as Koa.Middleware;
+    const guard = requireRole("api");
+    app.use((ctx, next) => (METRIC_STORE_PATHS.has(ctx.path) ? guard(ctx, () => metricRoutes(ctx, next)) : next()));
+  }
   app.use(restApi(services, auth));
   app.use(router.routes());
   app.use(router.allowedMethods());

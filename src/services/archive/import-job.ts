@@ -10,6 +10,7 @@ import { validateJobData, validateJobMeta } from "../../archive/validate.js";
 import { prepareJobInsert } from "../../db/jobs/bulk-insert.js";
 import { MONITORING } from "../../db/jobs/job-row.js";
 import { InputError } from "../context.js";
+import { attachTags } from "../jobs/tags.js";
 
 export interface ImportContext {
   archive: FileArchive;
@@ -55,11 +56,7 @@ export async function importJob(ctx: ImportContext, meta: JobMeta, data: JobData
   try {
     const id = ctx.db.transaction(() => {
       const jobDbId = prepareJobInsert(ctx.db)(normalised)!;
-      for (const tag of tags) {
-        ctx.db.prepare("INSERT OR IGNORE INTO tag (tag_type, tag_name) VALUES (?, ?)").run(tag.type, tag.name);
-        const { id: tagId } = ctx.db.prepare("SELECT id FROM tag WHERE tag_type = ? AND tag_name = ?").get(tag.type, tag.name) as { id: number };
-        ctx.db.prepare("INSERT OR IGNORE INTO jobtag (job_id, tag_id) VALUES (?, ?)").run(jobDbId, tagId);
-      }
+      attachTags(ctx.db, jobDbId, tags);
       return jobDbId;
     })();
     return { id, jobId: row.jobId, cluster: row.cluster, startTime: row.startTime, unitChanges };

@@ -2,26 +2,20 @@ import type Database from "better-sqlite3";
 import { writeTransaction } from "../../db/writer.js";
 import { InputError, required, type RequestContext } from "../context.js";
 import { describeSelector, findOnWriter, type JobSelector } from "./records.js";
+import { preparedFor } from "../../db/prepared.js";
 
 interface DeleteStatements {
   byId: Database.Statement<[number]>;
   countBefore: Database.Statement<[number], { n: number }>;
   before: Database.Statement<[number]>;
 }
-const prepared = new WeakMap<Database.Database, DeleteStatements>();
-
-function statementsOf(db: Database.Database): DeleteStatements {
-  let s = prepared.get(db);
-  if (!s) {
-    s = {
-      byId: db.prepare("DELETE FROM job WHERE id = ?"),
-      countBefore: db.prepare("SELECT count(*) AS n FROM job WHERE start_time < ?"),
-      before: db.prepare("DELETE FROM job WHERE start_time < ?"),
-    };
-    prepared.set(db, s);
-  }
-  return s;
-}
+const statementsOf = preparedFor(
+  (db): DeleteStatements => ({
+    byId: db.prepare("DELETE FROM job WHERE id = ?"),
+    countBefore: db.prepare("SELECT count(*) AS n FROM job WHERE start_time < ?"),
+    before: db.prepare("DELETE FROM job WHERE start_time < ?"),
+  }),
+);
 
 /**
  * DELETE /api/jobs/delete_job/[{id}]: removes one job (and its tag links) from the database; the job

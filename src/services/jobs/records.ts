@@ -3,6 +3,7 @@ import type { Job } from "../../db/generated/prisma/client.js";
 
 import type { Footprint } from "../../archive/footprint.js";
 import type { JobRow } from "../../db/jobs/job-row.js";
+import { preparedFor } from "../../db/prepared.js";
 export { MONITORING } from "../../db/jobs/job-row.js";
 
 /** One job row with plain numbers, however it was read (Prisma or the job writer); no footprint. */
@@ -75,23 +76,16 @@ export interface WriterStatements {
   tagsOf: Database.Statement<[number], TagRecord>;
 }
 
-const statements = new WeakMap<Database.Database, WriterStatements>();
-
-export function writerStatements(db: Database.Database): WriterStatements {
-  let s = statements.get(db);
-  if (!s) {
-    s = {
-      byId: db.prepare(`SELECT ${JOB_RECORD_COLUMNS} FROM job WHERE id = ?`),
-      byKey: db.prepare(
-        `SELECT ${JOB_RECORD_COLUMNS} FROM job WHERE job_id = @jobId AND (@cluster IS NULL OR cluster = @cluster)` +
-          ` AND (@startTime IS NULL OR start_time = @startTime) ORDER BY job_state = 'running' DESC, start_time DESC, id DESC LIMIT 1`,
-      ),
-      tagsOf: db.prepare("SELECT tag.id AS id, tag.tag_type AS type, tag.tag_name AS name FROM tag JOIN jobtag ON jobtag.tag_id = tag.id WHERE jobtag.job_id = ? ORDER BY tag.id"),
-    };
-    statements.set(db, s);
-  }
-  return s;
-}
+export const writerStatements = preparedFor(
+  (db): WriterStatements => ({
+    byId: db.prepare(`SELECT ${JOB_RECORD_COLUMNS} FROM job WHERE id = ?`),
+    byKey: db.prepare(
+      `SELECT ${JOB_RECORD_COLUMNS} FROM job WHERE job_id = @jobId AND (@cluster IS NULL OR cluster = @cluster)` +
+        ` AND (@startTime IS NULL OR start_time = @startTime) ORDER BY job_state = 'running' DESC, start_time DESC, id DESC LIMIT 1`,
+    ),
+    tagsOf: db.prepare("SELECT tag.id AS id, tag.tag_type AS type, tag.tag_name AS name FROM tag JOIN jobtag ON jobtag.tag_id = tag.id WHERE jobtag.job_id = ? ORDER BY tag.id"),
+  }),
+);
 
 /** How a request names one job: by database id, or by batch job id with optional cluster and start. */
 export type JobSelector = { id: number } | { jobId: number; cluster?: string; startTime?: number };

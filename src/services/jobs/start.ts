@@ -8,6 +8,7 @@ import { writeTransaction } from "../../db/writer.js";
 import { InputError, required, type RequestContext } from "../context.js";
 import { MONITORING } from "./records.js";
 import { attachTags, checkTag, type TagInput } from "./tags.js";
+import { preparedFor } from "../../db/prepared.js";
 
 /** A job as a batch system announces it (cc-backend's JobMeta without what only finished jobs have). */
 export interface StartJobInput {
@@ -39,19 +40,12 @@ interface StartStatements {
   insert: ReturnType<typeof prepareJobInsert>;
   recent: Database.Statement<[number, string, number], { id: number; jobId: number }>;
 }
-const prepared = new WeakMap<Database.Database, StartStatements>();
-
-function statementsOf(writer: Database.Database): StartStatements {
-  let s = prepared.get(writer);
-  if (!s) {
-    s = {
-      insert: prepareJobInsert(writer),
-      recent: writer.prepare("SELECT id, job_id AS jobId FROM job WHERE job_id = ? AND cluster = ? AND start_time > ? LIMIT 1"),
-    };
-    prepared.set(writer, s);
-  }
-  return s;
-}
+const statementsOf = preparedFor(
+  (writer): StartStatements => ({
+    insert: prepareJobInsert(writer),
+    recent: writer.prepare("SELECT id, job_id AS jobId FROM job WHERE job_id = ? AND cluster = ? AND start_time > ? LIMIT 1"),
+  }),
+);
 
 /** A job with the same jobId on the same cluster that started less than this before is the same job. */
 export const DUPLICATE_WINDOW_SECONDS = 24 * 3600;

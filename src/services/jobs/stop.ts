@@ -4,6 +4,7 @@ import { writeTransaction } from "../../db/writer.js";
 import { InputError, required, type RequestContext } from "../context.js";
 import { archivingQueue } from "./archiving.js";
 import { describeSelector, findOnWriter, MONITORING, writerStatements, type JobSelector, type JobWithTags } from "./records.js";
+import { preparedFor } from "../../db/prepared.js";
 
 export interface StopJobInput {
   /** Unix seconds. */
@@ -12,7 +13,9 @@ export interface StopJobInput {
   jobState?: JobState;
 }
 
-const updates = new WeakMap<Database.Database, Database.Statement<[string, number, number, number]>>();
+const updateOf = preparedFor((writer) =>
+  writer.prepare<[string, number, number, number]>("UPDATE job SET job_state = ?, duration = ?, monitoring_status = ? WHERE id = ?"),
+);
 
 /**
  * POST /api/jobs/stop_job/[{id}]: marks a running job as finished — state, duration = stopTime -
@@ -27,8 +30,7 @@ export async function stopJob(ctx: RequestContext, selector: JobSelector, input:
   if (state === "running") throw new InputError('invalid job state: a stopped job cannot be "running"');
   if (!Number.isSafeInteger(input.stopTime) || input.stopTime < 0) throw new InputError(`stopTime must be a non-negative integer, got ${JSON.stringify(input.stopTime)}`);
 
-  let update = updates.get(writer);
-  if (!update) updates.set(writer, (update = writer.prepare("UPDATE job SET job_state = ?, duration = ?, monitoring_status = ? WHERE id = ?")));
+  const update = updateOf(writer);
   const statement = update;
   const job = await writeTransaction(writer, () => {
     const found = findOnWriter(writer, selector);

@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import { writeTransaction } from "../../db/writer.js";
 import { InputError, required, type RequestContext } from "../context.js";
 import { findOnWriter, MONITORING, writerStatements, type JobWithTags, type TagRecord } from "./records.js";
+import { preparedFor } from "../../db/prepared.js";
 
 export interface TagInput {
   type: string;
@@ -29,19 +30,15 @@ export function checkTag(tag: TagInput): TagInput {
   return { type: tag.type, name: tag.name };
 }
 
-const tagStatements = new WeakMap<Database.Database, { create: Database.Statement; find: Database.Statement<[string, string], { id: number }>; link: Database.Statement }>();
+const tagStatements = preparedFor((db) => ({
+  create: db.prepare("INSERT OR IGNORE INTO tag (tag_type, tag_name) VALUES (?, ?)"),
+  find: db.prepare<[string, string], { id: number }>("SELECT id FROM tag WHERE tag_type = ? AND tag_name = ?"),
+  link: db.prepare("INSERT OR IGNORE INTO jobtag (job_id, tag_id) VALUES (?, ?)"),
+}));
 
 /** Adds tags (creating them if new) to a job; synchronous, for use inside a write transaction. */
 export function attachTags(db: Database.Database, jobDbId: number, tags: TagInput[]): void {
-  let s = tagStatements.get(db);
-  if (!s) {
-    s = {
-      create: db.prepare("INSERT OR IGNORE INTO tag (tag_type, tag_name) VALUES (?, ?)"),
-      find: db.prepare("SELECT id FROM tag WHERE tag_type = ? AND tag_name = ?"),
-      link: db.prepare("INSERT OR IGNORE INTO jobtag (job_id, tag_id) VALUES (?, ?)"),
-    };
-    tagStatements.set(db, s);
-  }
+  const s = tagStatements(db);
   for (const tag of tags) {
     s.create.run(tag.type, tag.name);
     const { id } = s.find.get(tag.type, tag.name)!;

@@ -5,6 +5,7 @@ import type { AuthUser } from "../auth/user.js";
 import type { Config } from "../config/load.js";
 import type { PrismaClient } from "../db/client.js";
 import type { Logger } from "../log.js";
+import type { MetricDataRepositories } from "../metricdata/repositories.js";
 import type { ArchivingQueue } from "./jobs/archiving.js";
 
 /** What every service function needs; built once by createApp and passed down, never global. */
@@ -24,6 +25,8 @@ export interface ServiceContext {
   writer?: Database.Database;
   /** Where stopped jobs go to be archived; without it they are only logged (see jobs/archiving.ts). */
   archiving?: ArchivingQueue;
+  /** Metric data of running jobs (and of stopped jobs until they are archived), per cluster. */
+  metricData?: MetricDataRepositories;
 }
 
 /** A service call on behalf of someone: what they may see is decided from `user`. */

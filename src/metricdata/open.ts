@@ -8,7 +8,9 @@ import type { ClusterRegistry } from "../archive/clusters.js";
 import type { MetricDataRepository as RepositoryConfig } from "../config/generated/config-file.js";
 import type { Logger } from "../log.js";
 import { CcMetricStoreRepository, ccMetricStoreOptions } from "./cc-metric-store/index.js";
+import { parseDuration } from "../config/duration.js";
 import { InternalMetricDataRepository } from "./internal/repository.js";
+import { PrometheusMetricDataRepository } from "./prometheus/index.js";
 import type { MetricStore } from "./internal/store.js";
 import type { MetricDataRepositories } from "./repositories.js";
 import type { MetricDataRepository } from "./repository.js";
@@ -25,13 +27,18 @@ export interface OpenMetricDataOptions {
 
 type Kind = RepositoryConfig["kind"];
 /** Makes the repository of one cluster; a string says why there is none. */
-type Factory = (config: RepositoryConfig, options: OpenMetricDataOptions) => MetricDataRepository | string | Promise<MetricDataRepository | string>;
+type Factory = (config: RepositoryConfig, options: OpenMetricDataOptions, cluster: string) => MetricDataRepository | string | Promise<MetricDataRepository | string>;
 
 /** One line per kind. */
 const FACTORIES: Record<Kind, Factory> = {
   internal: (_config, { store, registry }) => (store ? new InternalMetricDataRepository(store, registry) : "the embedded metric store is not open"),
   "cc-metric-store": (config, { registry }) => new CcMetricStoreRepository({ ...ccMetricStoreOptions(config), clusters: registry }),
-  prometheus: () => 'kind "prometheus" is not supported yet',
+  prometheus: (config, { registry, logger }, cluster) =>
+    new PrometheusMetricDataRepository(
+      { cluster, url: config.url ?? "", username: config.username, password: config.password, templates: config.templates, timeoutSeconds: config.timeout ? parseDuration(config.timeout) || undefined : undefined },
+      registry,
+      logger,
+    ),
   influxdb: () => 'kind "influxdb" is not supported',
   test: () => 'kind "test" is not supported',
 };
@@ -49,7 +56,7 @@ export async function openMetricDataRepositories(options: OpenMetricDataOptions)
     const factory = Object.hasOwn(FACTORIES, config.kind) ? FACTORIES[config.kind] : () => `unknown kind "${String(config.kind)}"`;
     let made: MetricDataRepository | string;
     try {
-      made = await factory(config, options);
+      made = await factory(config, options, cluster.name);
     } catch (error) {
       made = error instanceof Error ? error.message : String(error);
     }
@@ -73,5 +80,7 @@ export async function openMetricDataRepositories(options: OpenMetricDataOptions)
 
 function describe(repository: MetricDataRepository): string {
   // The url without credentials; the token is never logged.
-  return repository instanceof CcMetricStoreRepository ? `the cc-metric-store at ${repository.url}` : `the ${repository.kind} store`;
+  if (repository instanceof CcMetricStoreRepository) return `the cc-metric-store at ${repository.url}`;
+  if (repository instanceof PrometheusMetricDataRepository) return `Prometheus at ${repository.url}`;
+  return `the ${repository.kind} store`;
 }

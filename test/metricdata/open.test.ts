@@ -23,7 +23,7 @@ describe("openMetricDataRepositories", () => {
       clusters: [
         { name: CLUSTER.name },
         { name: "remote", metricDataRepository: { kind: "cc-metric-store", url: ccms.url, token: TOKEN, timeout: "1500ms", ...extra } },
-        { name: "prom", metricDataRepository: { kind: "prometheus", url: "http://localhost:9090" } },
+        { name: "prom", metricDataRepository: { kind: "prometheus", url: "http://prom-user:prom-secret@localhost:9090", timeout: "5s" } },
         { name: "influx", metricDataRepository: { kind: "influxdb", url: "http://localhost:8086" } },
         { name: "fake", metricDataRepository: { kind: "test" } },
         { name: "broken", metricDataRepository: { kind: "cc-metric-store", url: "not a url" } },
@@ -37,9 +37,11 @@ describe("openMetricDataRepositories", () => {
     const repositories = await openMetricDataRepositories({ clusters: clusters(), registry, store, logger });
     expect(repositories.forCluster(CLUSTER.name)?.kind).toBe("internal");
     expect(repositories.forCluster("remote")?.kind).toBe("cc-metric-store");
-    for (const name of ["prom", "influx", "fake", "broken", "unknown"]) expect(repositories.forCluster(name)).toBeUndefined();
+    expect(repositories.forCluster("prom")?.kind).toBe("prometheus");
+    for (const name of ["influx", "fake", "broken", "unknown"]) expect(repositories.forCluster(name)).toBeUndefined();
     const logged = messages();
-    expect(logged).toContain('cluster "prom": metricDataRepository kind "prometheus" is not supported yet; only archived metric data of its jobs can be shown');
+    expect(logged).toContain('cluster "prom": metric data from Prometheus at http://localhost:9090/');
+    expect(logged.join("\n")).not.toContain("prom-secret");
     expect(logged).toContain('cluster "influx": metricDataRepository kind "influxdb" is not supported; only archived metric data of its jobs can be shown');
     expect(logged).toContain('cluster "fake": metricDataRepository kind "test" is not supported; only archived metric data of its jobs can be shown');
     expect(logged).toContain('cluster "broken": metricDataRepository cc-metric-store url "not a url" is not a URL; only archived metric data of its jobs can be shown');

@@ -4,6 +4,7 @@ import type { ClusterRegistry } from "../archive/clusters.js";
 import type { AuthUser } from "../auth/user.js";
 import type { Config } from "../config/load.js";
 import type { PrismaClient } from "../db/client.js";
+import type { ReadPool } from "../db/read-pool/pool.js";
 import type { Logger } from "../log.js";
 import type { MetricDataRepositories } from "../metricdata/repositories.js";
 import type { ArchivingQueue } from "./jobs/archiving.js";
@@ -23,6 +24,8 @@ export interface ServiceContext {
    * the write they guard cannot interleave with another request.
    */
   writer?: Database.Database;
+  /** Worker threads with read-only connections: job lists, counts and statistics never block requests. */
+  reader?: ReadPool;
   /** Where stopped jobs go to be archived; without it they are only logged (see jobs/archiving.ts). */
   archiving?: ArchivingQueue;
   /** Metric data of running jobs (and of stopped jobs until they are archived), per cluster. */

@@ -158,13 +158,13 @@ describe("REST job API: the real adapter payloads", () => {
     expect(response.body).toEqual({ status: "Unprocessable Entity", error: expect.stringContaining(`dbid: ${id}`) });
   });
 
-  it("POST /api/jobs/{id} of a running job: the job, no data, and a note why", async () => {
+  it("POST /api/jobs/{id} of a running job on a cluster without a metric data repository: the job, no data, and a note why", async () => {
     const response = await call(app, "POST", `/api/jobs/${id}`, { token: api });
     expect(response.status).toBe(200);
     expect(response.body.meta).toMatchObject({ id, jobId: 123000, jobState: "running", startTime: "2022-04-12T00:36:52Z" });
     expect(response.body.meta.duration).toBeGreaterThan(0);
     expect(response.body.data).toEqual([]);
-    expect(response.body.note).toMatch(/not archived/);
+    expect(response.body.note).toMatch(/no metric data: cluster "\w+" has no metric data repository configured/);
   });
 
   it("stop_job with stopJobPayload.json: 200, duration computed, state completed", async () => {

@@ -10,6 +10,7 @@ import { keysFromEnv } from "../../src/auth/jwt.ts";
 import { generateKeyPair } from "../../src/auth/keys.ts";
 import { createApp, type AppOptions } from "../../src/server/app.ts";
 import { openJobWriter } from "../../src/db/writer.ts";
+import { ReadPool } from "../../src/db/read-pool/pool.ts";
 import type { ServiceContext } from "../../src/services/context.ts";
 
 const pair = generateKeyPair();
@@ -20,6 +21,7 @@ export const TEST_SESSION_KEY = "test-session-key-0123456789abcdef";
 export interface TestApp {
   url: string;
   prisma: PrismaClient;
+  services: ServiceContext;
   graphql<T = unknown>(query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: { data?: T; errors?: { message: string }[] } }>;
 }
 
@@ -30,12 +32,13 @@ export async function startTestApp(
   configOverrides: Record<string, unknown> = { "disable-authentication": true },
   ldap?: LdapDirectory,
   /** Further dependencies (job archive, cluster registry, archiving queue) for the REST API. */
-  deps: Pick<ServiceContext, "archive" | "clusters" | "archiving"> = {},
+  deps: Pick<ServiceContext, "archive" | "clusters" | "archiving" | "metricData"> = {},
 ): Promise<TestApp> {
   const prisma = createPrismaClient(dbFile);
   const config = parseConfig(configOverrides).config;
   const writer = openJobWriter(dbFile);
-  const services: ServiceContext = { prisma, config, logger: process.env.TEST_LOG ? createLogger({ level: "debug" }) : silentLogger, writer, ...deps };
+  const reader = new ReadPool(dbFile, { size: 2 });
+  const services: ServiceContext = { prisma, config, logger: process.env.TEST_LOG ? createLogger({ level: "debug" }) : silentLogger, writer, reader, ...deps };
   const auth = new Authenticator(prisma, config, testKeys, ldap);
   const server = http.createServer(createApp(services, auth, { sessionKey: TEST_SESSION_KEY, ...options }).callback());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -44,10 +47,12 @@ export async function startTestApp(
     await new Promise((resolve) => server.close(resolve));
     await prisma.$disconnect();
     writer.close();
+    await reader.close();
   });
   return {
     url,
     prisma,
+    services,
     async graphql(query, variables) {
       const response = await fetch(`${url}/query`, {
         method: "POST",

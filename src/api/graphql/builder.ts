@@ -15,6 +15,8 @@ export const builder = new SchemaBuilder<{
     Time: { Input: Date; Output: Date };
     Any: { Input: unknown; Output: unknown };
     JobState: { Input: string; Output: string };
+    NullableFloat: { Input: number | null; Output: number | null };
+    MetricScope: { Input: string; Output: string };
   };
 }>({
   plugins: [PrismaPlugin],
@@ -28,3 +30,4 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.queryType({});
+builder.mutationType({});

@@ -2,8 +2,13 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphq
 import "./int64.js";
 import { builder } from "./builder.js";
 import "./types/scalars.js";
+import "./types/job-filter.js";
+import "./types/user.js";
 import "./types/tag.js";
+import "./types/statistics.js";
+import "./types/cluster.js";
 import "./types/job.js";
+import "./types/metric-data.js";
 
 let schema: GraphQLSchema | undefined;
 

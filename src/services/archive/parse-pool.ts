@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startModuleWorker } from "../../worker-thread.js";
 import type { ClusterConfig } from "../../archive/generated/archive-types.js";
 import type { ArchivedJobRow } from "../../archive/job-row-from-meta.js";
 
@@ -79,9 +80,5 @@ export class ParsePool {
 }
 
 function startWorker(data: ParseWorkerData): Worker {
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./parse-worker.js", import.meta.url), { workerData: data });
-  // Running from source (tsx, vitest): the worker registers tsx before loading the TypeScript entry.
-  const entry = new URL("./parse-worker.ts", import.meta.url).href;
-  const bootstrap = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: data });
+  return startModuleWorker(import.meta.url, "./parse-worker.js", data);
 }

@@ -1,10 +1,12 @@
 import type { JobData, JobMetric, JobStatistics } from "../../archive/generated/archive-types.js";
 import { jobVisibilityWhere } from "../../auth/visibility.js";
-import type { Prisma } from "../../db/generated/prisma/client.js";
+import type { Job, Prisma } from "../../db/generated/prisma/client.js";
 import { isJobState, type JobState } from "../../db/jobs/job-row.js";
 import { InputError, required, type RequestContext } from "../context.js";
-import { checkPage, type PageRequest } from "./query.js";
-import { MONITORING, recordFromPrisma, type JobWithTags } from "./records.js";
+import { jobFilterSql } from "./filter.js";
+import { checkPage, JOB_SELECT, jobFromRow, nowSeconds, type PageRequest } from "./query.js";
+import { checkScopes, loadJobMetricData, type JobMetricWithName, type MetricScope } from "./metric-data.js";
+import { MONITORING, recordFromPrisma, type JobWithTags, type TagRecord } from "./records.js";
 
 export interface JobFilter {
   states?: JobState[];
@@ -21,23 +23,13 @@ export interface FoundJob extends JobWithTags {
 /** cc-backend's REST default page size (GraphQL's is 50). */
 export const REST_ITEMS_PER_PAGE = 25;
 
-export const METRIC_SCOPES = ["node", "socket", "memoryDomain", "core", "hwthread", "accelerator"] as const;
-export type MetricScope = (typeof METRIC_SCOPES)[number];
-
-export interface JobMetricWithName {
-  name: string;
-  scope: string;
-  metric: JobMetric;
-}
+export { METRIC_SCOPES, type MetricScope, type JobMetricWithName } from "./metric-data.js";
 
 export interface JobDataResult {
   data: JobMetricWithName[];
   /** Set when there is no data for a reason other than the filter. */
   note?: string;
 }
-
-export const NOT_ARCHIVED_NOTE =
-  "this job is not archived (running, or waiting for archiving); its metric data would come from the metric data repository, which this server does not support yet";
 
 function checkFilter(filter: JobFilter): Prisma.JobWhereInput[] {
   const where: Prisma.JobWhereInput[] = [];
@@ -117,46 +109,30 @@ export async function getJob(ctx: RequestContext, id: number): Promise<JobWithTa
 export async function getJobWithData(ctx: RequestContext, id: number, metrics: string[]): Promise<{ job: JobWithTags } & JobDataResult> {
   const job = await getJob(ctx, id);
   const scopes: MetricScope[] = job.numNodes === 1 ? ["core"] : ["node"];
-  return { job, ...(await loadJobData(ctx, job, metrics, scopes)) };
+  return { job, ...(await loadJobMetricData(ctx, job, metrics, scopes, { unknownMetrics: "ignore" })) };
 }
 
 /** GET /api/jobs/metrics/{id}: as cc-backend's jobMetrics query; no metrics or scopes means all. */
 export async function getJobMetrics(ctx: RequestContext, id: number, metrics: string[], scopes: string[]): Promise<JobDataResult> {
-  const bad = scopes.find((s) => !(METRIC_SCOPES as readonly string[]).includes(s));
-  if (bad !== undefined) throw new InputError(`invalid metric scope ${JSON.stringify(bad)} (valid: ${METRIC_SCOPES.join(", ")})`);
+  const checked = checkScopes(scopes);
   const job = await getJob(ctx, id);
-  return loadJobData(ctx, job, metrics, scopes as MetricScope[]);
+  return loadJobMetricData(ctx, job, metrics, checked, { unknownMetrics: "ignore" });
 }
 
-async function loadJobData(ctx: RequestContext, job: JobWithTags, metrics: string[], scopes: MetricScope[]): Promise<JobDataResult> {
-  if (job.jobState === "running" || job.monitoringStatus !== MONITORING.archived) return { data: [], note: NOT_ARCHIVED_NOTE };
-  const archive = required(ctx.archive, "the job archive");
-  let data: JobData;
-  try {
-    data = await archive.loadData(job);
-  } catch (error) {
-    ctx.logger.warn({ err: error, job: job.id }, "metric data of an archived job could not be read");
-    throw new InputError(`loading the metric data of job ${job.id} from the archive failed`, 422);
-  }
-  return { data: selectJobData(data, metrics, scopes) };
+/** The job with that database id if the user may see it (GraphQL `job`); unknown or hidden: an error. */
+export async function getVisibleJob(ctx: RequestContext, id: string | number): Promise<Job> {
+  const reader = required(ctx.reader, "the database read pool");
+  const dbId = typeof id === "number" ? id : /^\d{1,15}$/.test(id) ? Number(id) : Number.NaN;
+  if (!Number.isSafeInteger(dbId)) throw new InputError(`invalid job id ${JSON.stringify(id)}`);
+  const where = jobFilterSql(ctx.user, [], nowSeconds());
+  const row = await reader.query<Parameters<typeof jobFromRow>[0] | undefined>({ sql: `SELECT ${JOB_SELECT} FROM job WHERE job.id = ? AND ${where.sql}`, params: [dbId, ...where.params], mode: "get" });
+  // Hidden jobs are reported like missing ones, so their existence does not leak.
+  if (!row) throw new InputError(`job ${dbId} does not exist or you are not allowed to see it`, 404);
+  return jobFromRow(row);
 }
 
-/**
- * The requested metrics (none: all) of a job's data; of a metric stored at several scopes only the
- * requested scopes, unless it has none of them — cc-backend's rule for archived jobs.
- */
-export function selectJobData(data: JobData, metrics: string[], scopes: string[]): JobMetricWithName[] {
-  const result: JobMetricWithName[] = [];
-  const names = metrics.length > 0 ? metrics : Object.keys(data);
-  for (const name of names) {
-    const perScope = Object.hasOwn(data, name) ? data[name] : undefined;
-    if (!perScope) continue;
-    let entries = Object.entries(perScope);
-    if (scopes.length > 0 && entries.length > 1) {
-      const subset = entries.filter(([scope]) => scopes.includes(scope));
-      if (subset.length > 0) entries = subset;
-    }
-    for (const [scope, metric] of entries) result.push({ name, scope, metric });
-  }
-  return result;
+/** Every tag (GraphQL `tags`), by type and name. */
+export async function listTags(ctx: RequestContext): Promise<TagRecord[]> {
+  const reader = required(ctx.reader, "the database read pool");
+  return reader.query<TagRecord[]>({ sql: "SELECT id, tag_type AS type, tag_name AS name FROM tag ORDER BY tag_type, tag_name" });
 }

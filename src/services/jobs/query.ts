@@ -1,7 +1,6 @@
-import type { Job, Prisma } from "../../db/generated/prisma/client.js";
-import { jobVisibilityWhere } from "../../auth/visibility.js";
-import type { RequestContext } from "../context.js";
-import { InputError } from "../context.js";
+import type { Job } from "../../db/generated/prisma/client.js";
+import { InputError, required, type RequestContext } from "../context.js";
+import { jobFilterSql, type JobFilter } from "./filter.js";
 
 export interface PageRequest {
   itemsPerPage: number;
@@ -17,64 +16,138 @@ export const DEFAULT_ITEMS_PER_PAGE = 50;
 export const MAX_ITEMS_PER_PAGE = 1000;
 
 /**
- * The job columns a list may be ordered by, by their GraphQL/JSON name. Anything else is refused, so
- * no caller-chosen text ever reaches ORDER BY.
+ * The job columns a list may be ordered by, by their GraphQL name and by the column name cc-backend
+ * also accepted (it snake-cased the field). Anything else is refused, so no caller-chosen text ever
+ * reaches ORDER BY.
  */
-const ORDERABLE = {
+const ORDERABLE: Record<string, string> = {};
+for (const [field, column] of Object.entries({
   id: "id",
-  jobId: "jobId",
+  jobId: "job_id",
   user: "user",
   project: "project",
   cluster: "cluster",
-  subCluster: "subCluster",
-  startTime: "startTime",
+  subCluster: "subcluster",
+  partition: "partition",
+  arrayJobId: "array_job_id",
+  startTime: "start_time",
   duration: "duration",
   walltime: "walltime",
-  numNodes: "numNodes",
-  numHWThreads: "numHWThreads",
-  numAcc: "numAcc",
-  state: "jobState",
-  jobState: "jobState",
-  monitoringStatus: "monitoringStatus",
-  flopsAnyAvg: "flopsAnyAvg",
-  memBwAvg: "memBwAvg",
-  memUsedMax: "memUsedMax",
-  loadAvg: "loadAvg",
-} as const satisfies Record<string, keyof Job>;
+  numNodes: "num_nodes",
+  numHWThreads: "num_hwthreads",
+  numAcc: "num_acc",
+  jobState: "job_state",
+  state: "job_state",
+  monitoringStatus: "monitoring_status",
+  smt: "smt",
+  exclusive: "exclusive",
+  flopsAnyAvg: "flops_any_avg",
+  memBwAvg: "mem_bw_avg",
+  memUsedMax: "mem_used_max",
+  loadAvg: "load_avg",
+  netBwAvg: "net_bw_avg",
+  netDataVolTotal: "net_data_vol_total",
+  fileBwAvg: "file_bw_avg",
+  fileDataVolTotal: "file_data_vol_total",
+})) {
+  ORDERABLE[field] = column;
+  ORDERABLE[column] = column;
+}
 
-export function checkPage(page: PageRequest | undefined): PageRequest {
-  const p = page ?? { itemsPerPage: DEFAULT_ITEMS_PER_PAGE, page: 1 };
+/** Every column of a job row, named as the Prisma model names them. */
+export const JOB_SELECT = [
+  "job.id AS id",
+  "job.job_id AS jobId",
+  "job.cluster AS cluster",
+  "job.subcluster AS subCluster",
+  "job.start_time AS startTime",
+  "job.user AS user",
+  "job.project AS project",
+  "job.partition AS partition",
+  "job.array_job_id AS arrayJobId",
+  "job.duration AS duration",
+  "job.walltime AS walltime",
+  "job.job_state AS jobState",
+  "job.meta_data AS metaData",
+  "job.resources AS resources",
+  "job.num_nodes AS numNodes",
+  "job.num_hwthreads AS numHWThreads",
+  "job.num_acc AS numAcc",
+  "job.smt AS smt",
+  "job.exclusive AS exclusive",
+  "job.monitoring_status AS monitoringStatus",
+  "job.mem_used_max AS memUsedMax",
+  "job.flops_any_avg AS flopsAnyAvg",
+  "job.mem_bw_avg AS memBwAvg",
+  "job.load_avg AS loadAvg",
+  "job.net_bw_avg AS netBwAvg",
+  "job.net_data_vol_total AS netDataVolTotal",
+  "job.file_bw_avg AS fileBwAvg",
+  "job.file_data_vol_total AS fileDataVolTotal",
+].join(", ");
+
+type JobSqlRow = Omit<Job, "jobId" | "startTime" | "arrayJobId"> & { jobId: number; startTime: number; arrayJobId: number | null };
+
+/** A row read with JOB_SELECT, as the Prisma client would have returned it. */
+export function jobFromRow(row: JobSqlRow): Job {
+  return {
+    ...row,
+    jobId: BigInt(row.jobId),
+    startTime: BigInt(row.startTime),
+    arrayJobId: row.arrayJobId === null ? null : BigInt(row.arrayJobId),
+  };
+}
+
+export function checkPage(page: PageRequest | undefined | null, fallback = DEFAULT_ITEMS_PER_PAGE): PageRequest {
+  const p = page ?? { itemsPerPage: fallback, page: 1 };
   if (!Number.isInteger(p.page) || p.page < 1) throw new InputError(`page must be a positive integer, got ${p.page}`);
   if (!Number.isInteger(p.itemsPerPage) || p.itemsPerPage < 1 || p.itemsPerPage > MAX_ITEMS_PER_PAGE) {
     throw new InputError(`itemsPerPage must be between 1 and ${MAX_ITEMS_PER_PAGE}, got ${p.itemsPerPage}`);
   }
+  if ((p.page - 1) * p.itemsPerPage > Number.MAX_SAFE_INTEGER / 2) throw new InputError(`page ${p.page} is out of range`);
   return p;
 }
 
-function orderBy(order: JobOrder | undefined): Prisma.JobOrderByWithRelationInput[] {
-  const direction = order?.order === "ASC" ? "asc" : "desc";
-  if (!order) return [{ startTime: "desc" }, { id: "desc" }];
-  const column = (ORDERABLE as Record<string, keyof Job>)[order.field];
-  if (!column) throw new InputError(`cannot order jobs by "${order.field}" (valid: ${Object.keys(ORDERABLE).join(", ")})`);
+function orderBySql(order: JobOrder | undefined | null): string {
+  if (!order) return "job.start_time DESC, job.id DESC";
+  const column = ORDERABLE[order.field];
+  if (!column) throw new InputError(`cannot order jobs by "${order.field}"`);
+  const direction = order.order === "ASC" ? "ASC" : "DESC";
   // The id tie-breaker keeps pages stable when many jobs share a value.
-  return [{ [column]: direction }, { id: direction }];
+  return `job.${column} ${direction}, job.id ${direction}`;
+}
+
+export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+export interface JobListArgs {
+  filters?: readonly (JobFilter | null | undefined)[] | null;
+  page?: PageRequest | null;
+  order?: JobOrder | null;
 }
 
 export interface JobPage {
   items: Job[];
-  count: number;
   offset: number;
   limit: number;
 }
 
-/** One page of the jobs the user may see, newest first unless ordered otherwise, with the total count. */
-export async function listJobs(ctx: RequestContext, args: { page?: PageRequest; order?: JobOrder }): Promise<JobPage> {
+/** One page of the jobs the user may see that match the filters; newest first unless ordered otherwise. */
+export async function listJobs(ctx: RequestContext, args: JobListArgs): Promise<JobPage> {
+  const reader = required(ctx.reader, "the database read pool");
   const page = checkPage(args.page);
   const offset = (page.page - 1) * page.itemsPerPage;
-  const where = jobVisibilityWhere(ctx.user);
-  const [items, count] = await Promise.all([
-    ctx.prisma.job.findMany({ where, orderBy: orderBy(args.order), skip: offset, take: page.itemsPerPage }),
-    ctx.prisma.job.count({ where }),
-  ]);
-  return { items, count, offset, limit: page.itemsPerPage };
+  const where = jobFilterSql(ctx.user, args.filters ?? [], nowSeconds());
+  const rows = await reader.query<JobSqlRow[]>({
+    sql: `SELECT ${JOB_SELECT} FROM job WHERE ${where.sql} ORDER BY ${orderBySql(args.order)} LIMIT ? OFFSET ?`,
+    params: [...where.params, page.itemsPerPage, offset],
+  });
+  return { items: rows.map(jobFromRow), offset, limit: page.itemsPerPage };
+}
+
+/** How many jobs the user may see match the filters. A scan for broad filters: the heavy lane. */
+export async function countJobs(ctx: RequestContext, filters: readonly (JobFilter | null | undefined)[] | null | undefined): Promise<number> {
+  const reader = required(ctx.reader, "the database read pool");
+  const where = jobFilterSql(ctx.user, filters ?? [], nowSeconds());
+  const row = await reader.query<{ n: number }>({ sql: `SELECT count(*) AS n FROM job WHERE ${where.sql}`, params: where.params, mode: "get" }, "heavy");
+  return row.n;
 }

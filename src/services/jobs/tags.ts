@@ -1,5 +1,8 @@
 import type Database from "better-sqlite3";
 import { writeTransaction } from "../../db/writer.js";
+import { AuthError } from "../../auth/auth.js";
+import { hasRole } from "../../auth/user.js";
+import { canSeeJob } from "../../auth/visibility.js";
 import { InputError, required, type RequestContext } from "../context.js";
 import { findOnWriter, MONITORING, writerStatements, type JobWithTags, type TagRecord } from "./records.js";
 import { preparedFor } from "../../db/prepared.js";
@@ -74,5 +77,78 @@ async function writeArchiveTags(ctx: RequestContext, job: JobWithTags, tags: Tag
     await archive.storeMeta({ ...meta, tags: tags.map((t) => ({ type: t.type, name: t.name })) });
   } catch (error) {
     ctx.logger.error({ err: error, job: job.id }, "tags stored in the database, but writing them to the job archive failed");
+  }
+}
+
+const tagEdits = preparedFor((db) => ({
+  tagById: db.prepare<[number], TagRecord>("SELECT id, tag_type AS type, tag_name AS name FROM tag WHERE id = ?"),
+  link: db.prepare<[number, number]>("INSERT OR IGNORE INTO jobtag (job_id, tag_id) VALUES (?, ?)"),
+  unlink: db.prepare<[number, number]>("DELETE FROM jobtag WHERE job_id = ? AND tag_id = ?"),
+  deleteTag: db.prepare<[number]>("DELETE FROM tag WHERE id = ?"),
+  jobsOfTag: db.prepare<[number], { jobId: number }>("SELECT job_id AS jobId FROM jobtag WHERE tag_id = ?"),
+}));
+
+function checkId(what: string, value: string | number): number {
+  const id = typeof value === "number" ? value : /^\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(id) || id < 0) throw new InputError(`invalid ${what} ${JSON.stringify(value)}`);
+  return id;
+}
+
+/** createTag: the tag of that type and name, created unless it exists. */
+export async function createTag(ctx: RequestContext, input: TagInput): Promise<TagRecord> {
+  const writer = required(ctx.writer, "the job writer (database connection)");
+  const tag = checkTag(input);
+  return writeTransaction(writer, () => {
+    const s = tagStatements(writer);
+    s.create.run(tag.type, tag.name);
+    return { id: s.find.get(tag.type, tag.name)!.id, ...tag };
+  });
+}
+
+/** deleteTag (admins only; unimplemented in cc-backend): removes the tag from every job and the archive. */
+export async function deleteTag(ctx: RequestContext, tagId: string | number): Promise<number> {
+  const writer = required(ctx.writer, "the job writer (database connection)");
+  if (!hasRole(ctx.user, "admin")) throw new AuthError("only admins may delete tags", 403);
+  const id = checkId("tag id", tagId);
+  const { jobIds } = await writeTransaction(writer, () => {
+    const s = tagEdits(writer);
+    if (!s.tagById.get(id)) throw new InputError(`tag ${id} does not exist`, 404);
+    const jobIds = s.jobsOfTag.all(id).map((r) => r.jobId);
+    s.deleteTag.run(id);
+    return { jobIds };
+  });
+  await rewriteArchiveTags(ctx, jobIds);
+  return id;
+}
+
+/**
+ * addTagsToJob / removeTagsFromJob: changes the tags of a job the user may see and answers with the
+ * job's tags afterwards. Unknown tags are refused before anything changes.
+ */
+export async function changeJobTags(ctx: RequestContext, jobRef: string | number, tagRefs: readonly (string | number)[], change: "add" | "remove"): Promise<TagRecord[]> {
+  const writer = required(ctx.writer, "the job writer (database connection)");
+  const jobId = checkId("job id", jobRef);
+  const tagIds = tagRefs.map((t) => checkId("tag id", t));
+  const tags = await writeTransaction(writer, () => {
+    const job = findOnWriter(writer, { id: jobId });
+    if (!job || !canSeeJob(ctx.user, job)) throw new InputError(`job ${jobId} does not exist`, 404);
+    const s = tagEdits(writer);
+    const missing = tagIds.find((id) => !s.tagById.get(id));
+    if (missing !== undefined) throw new InputError(`tag ${missing} does not exist`, 404);
+    for (const id of tagIds) (change === "add" ? s.link : s.unlink).run(jobId, id);
+    return writerStatements(writer).tagsOf.all(jobId);
+  });
+  await rewriteArchiveTags(ctx, [jobId]);
+  return tags;
+}
+
+/** Archived jobs keep their tags in meta.json too (cc-backend reads them from there on --init-db). */
+async function rewriteArchiveTags(ctx: RequestContext, jobIds: number[]): Promise<void> {
+  if (!ctx.archive || !ctx.writer) return;
+  for (const id of jobIds) {
+    const job = findOnWriter(ctx.writer, { id });
+    if (job && job.jobState !== "running" && job.monitoringStatus === MONITORING.archived) {
+      await writeArchiveTags(ctx, { ...job, tags: [] }, writerStatements(ctx.writer).tagsOf.all(id));
+    }
   }
 }

@@ -1,6 +1,10 @@
-import { listJobs } from "../../../services/jobs/query.js";
+import { getVisibleJob } from "../../../services/jobs/find.js";
+import { countJobs, listJobs, type JobOrder } from "../../../services/jobs/query.js";
 import { builder } from "../builder.js";
+import { loaders } from "../loaders.js";
+import { JobFilterInput, OrderByInput, PageRequest } from "./job-filter.js";
 import { TagType } from "./tag.js";
+import { UserType } from "./user.js";
 
 interface Resource {
   hostname: string;
@@ -28,6 +32,21 @@ function parseJsonColumn<T>(text: string | null, fallback: T): T {
   }
 }
 
+const JobLinkType = builder.objectRef<{ id: number; jobId: number }>("JobLink").implement({
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    jobId: t.exposeInt("jobId"),
+  }),
+});
+
+const JobLinkResultList = builder.objectRef<{ listQuery: string; items: { id: number; jobId: number }[]; count: number }>("JobLinkResultList").implement({
+  fields: (t) => ({
+    listQuery: t.exposeString("listQuery", { nullable: true }),
+    items: t.field({ type: [JobLinkType], resolve: (list) => list.items }),
+    count: t.exposeInt("count", { nullable: true }),
+  }),
+});
+
 export const JobType = builder.prismaObject("Job", {
   fields: (t) => ({
     id: t.exposeID("id"),
@@ -48,54 +67,55 @@ export const JobType = builder.prismaObject("Job", {
     arrayJobId: t.int({ resolve: (job) => Number(job.arrayJobId ?? 0) }),
     monitoringStatus: t.exposeInt("monitoringStatus"),
     state: t.field({ type: "JobState", resolve: (job) => job.jobState }),
-    tags: t.field({
-      type: [TagType],
-      select: { tags: { select: { tag: true } } },
-      resolve: (job) => job.tags.map((jt) => jt.tag),
-    }),
+    tags: t.field({ type: [TagType], resolve: (job, _args, ctx) => loaders(ctx).tagsOfJob.load(job.id) }),
     resources: t.field({ type: [ResourceType], resolve: (job) => parseJsonColumn<Resource[]>(job.resources, []) }),
-    metaData: t.field({
-      type: "Any",
-      nullable: true,
-      resolve: (job) => parseJsonColumn<unknown>(job.metaData, null),
-    }),
+    concurrentJobs: t.field({ type: JobLinkResultList, nullable: true, resolve: (job, _args, ctx) => loaders(ctx).concurrentJobs.load(job) }),
+    metaData: t.field({ type: "Any", nullable: true, resolve: (job) => parseJsonColumn<unknown>(job.metaData, null) }),
+    userData: t.field({ type: UserType, nullable: true, resolve: (job, _args, ctx) => loaders(ctx).user.load(job.user) }),
+    // Beyond cc-backend v1.0's schema: the footprint columns, for lists that sort and colour by them.
+    flopsAnyAvg: t.exposeFloat("flopsAnyAvg", { nullable: true }),
+    memBwAvg: t.exposeFloat("memBwAvg", { nullable: true }),
+    loadAvg: t.exposeFloat("loadAvg", { nullable: true }),
+    memUsedMax: t.exposeFloat("memUsedMax", { nullable: true }),
   }),
 });
 
-const JobResultList = builder
-  .objectRef<{ items: unknown[]; offset: number; limit: number; count: number }>("JobResultList")
-  .implement({
-    fields: (t) => ({
-      items: t.field({ type: [JobType], resolve: (list) => list.items as never }),
-      offset: t.exposeInt("offset", { nullable: true }),
-      limit: t.exposeInt("limit", { nullable: true }),
-      count: t.exposeInt("count", { nullable: true }),
-    }),
-  });
+interface JobResultListShape {
+  items: Awaited<ReturnType<typeof listJobs>>["items"];
+  offset: number;
+  limit: number;
+  filters: Parameters<typeof countJobs>[1];
+}
 
-const PageRequest = builder.inputType("PageRequest", {
+const JobResultList = builder.objectRef<JobResultListShape>("JobResultList").implement({
   fields: (t) => ({
-    itemsPerPage: t.int({ required: true }),
-    page: t.int({ required: true }),
+    items: t.field({ type: [JobType], resolve: (list) => list.items }),
+    offset: t.exposeInt("offset", { nullable: true }),
+    limit: t.exposeInt("limit", { nullable: true }),
+    // Counted only when asked for: a count over a broad filter is a scan (heavy lane).
+    count: t.int({ nullable: true, resolve: (list, _args, ctx) => countJobs(ctx, list.filters) }),
   }),
 });
 
-const SortDirectionEnum = builder.enumType("SortDirectionEnum", { values: ["DESC", "ASC"] as const });
-
-const OrderByInput = builder.inputType("OrderByInput", {
-  fields: (t) => ({
-    field: t.string({ required: true }),
-    order: t.field({ type: SortDirectionEnum, required: true, defaultValue: "ASC" }),
+builder.queryFields((t) => ({
+  job: t.field({
+    type: JobType,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => getVisibleJob(ctx, args.id),
   }),
-});
-
-builder.queryField("jobs", (t) =>
-  t.field({
+  jobs: t.field({
     type: JobResultList,
     args: {
+      filter: t.arg({ type: [JobFilterInput] }),
       page: t.arg({ type: PageRequest }),
       order: t.arg({ type: OrderByInput }),
     },
-    resolve: (_root, args, ctx) => listJobs(ctx, { page: args.page ?? undefined, order: args.order ?? undefined }),
+    resolve: async (_root, args, ctx) => {
+      const filters = args.filter ?? [];
+      const page = await listJobs(ctx, { filters, page: args.page, order: args.order as JobOrder | null });
+      return { ...page, filters };
+    },
   }),
-);
+}));
+

@@ -1,5 +1,6 @@
 import { GraphQLError, Kind } from "graphql";
 import { isJobState, JOB_STATES } from "../../../db/jobs/job-row.js";
+import { METRIC_SCOPES } from "../../../services/jobs/find.js";
 import { builder } from "../builder.js";
 
 /** RFC 3339 without fractional seconds, as cc-backend (Go) prints times. */
@@ -27,6 +28,25 @@ builder.scalarType("JobState", {
   parseValue: (value) => {
     if (!isJobState(value)) {
       throw new GraphQLError(`JobState must be one of ${JOB_STATES.join(", ")}`);
+    }
+    return value;
+  },
+});
+
+/** A float that may be null inside a list (cc-backend's NaN); JSON has no NaN, so non-finite → null. */
+builder.scalarType("NullableFloat", {
+  serialize: (value) => (typeof value === "number" && Number.isFinite(value) ? value : null),
+  parseValue: (value) => {
+    if (value === null || (typeof value === "number" && Number.isFinite(value))) return value;
+    throw new GraphQLError("NullableFloat must be a number or null");
+  },
+});
+
+builder.scalarType("MetricScope", {
+  serialize: (value) => value,
+  parseValue: (value) => {
+    if (typeof value !== "string" || !(METRIC_SCOPES as readonly string[]).includes(value)) {
+      throw new GraphQLError(`MetricScope must be one of ${METRIC_SCOPES.join(", ")}`);
     }
     return value;
   },

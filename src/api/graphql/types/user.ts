@@ -1,0 +1,39 @@
+import { AuthError } from "../../../auth/auth.js";
+import { hasAnyRole } from "../../../auth/user.js";
+import { saveUserSetting } from "../../../services/configuration.js";
+import { builder } from "../builder.js";
+import { loaders } from "../loaders.js";
+
+export const UserType = builder.prismaObject("User", {
+  fields: (t) => ({
+    username: t.exposeString("username"),
+    name: t.string({ resolve: (user) => user.name ?? "" }),
+    email: t.string({ resolve: (user) => user.email ?? "" }),
+  }),
+});
+
+builder.queryField("user", (t) =>
+  t.field({
+    type: UserType,
+    nullable: true,
+    args: { username: t.arg.string({ required: true }) },
+    resolve: (_root, { username }, ctx) => {
+      // As cc-backend: your own account, or anyone's for admins, support and managers.
+      if (username !== ctx.user.username && ctx.user.via !== "anonymous" && !hasAnyRole(ctx.user, ["admin", "support", "manager"])) {
+        throw new AuthError("forbidden: you may only look up your own user", 403);
+      }
+      return loaders(ctx).user.load(username);
+    },
+  }),
+);
+
+builder.mutationField("updateConfiguration", (t) =>
+  t.string({
+    nullable: true,
+    args: { name: t.arg.string({ required: true }), value: t.arg.string({ required: true }) },
+    resolve: async (_root, { name, value }, ctx) => {
+      await saveUserSetting(ctx, name, value);
+      return null;
+    },
+  }),
+);

@@ -8,6 +8,8 @@ import { Worker } from "node:worker_threads";
 export function startModuleWorker(callerUrl: string, relativeJs: string, workerData: unknown): Worker {
   if (!callerUrl.endsWith(".ts")) return new Worker(new URL(relativeJs, callerUrl), { workerData });
   const entry = new URL(relativeJs.replace(/\.js$/, ".ts"), callerUrl).href;
-  const bootstrap = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  // tsx is resolved here, from this package: an eval'd worker would resolve it from the working directory.
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
   return new Worker(bootstrap, { eval: true, workerData });
 }

@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { access, mkdir, readdir, readFile, rename, rm, rmdir } from "node:fs/promises";
+import { access, mkdir, open, readdir, readFile, rename, rm, rmdir } from "node:fs/promises";
 import path from "node:path";
 import { ArchiveError, type ArchiveBackend, type ArchivedMetaFile } from "./backend.js";
 import type { ClusterConfig, JobData, JobMeta } from "./generated/archive-types.js";
@@ -15,6 +15,32 @@ const exists = (file: string) =>
     () => true,
     () => false,
   );
+
+/** Temporary files of writeJsonFile (`<name>.<hex>.tmp`) that a killed process left behind. */
+const TEMPORARY = /^(?:meta\.json|data\.json(?:\.gz)?)\.[0-9a-f]+\.tmp$/;
+
+async function removeTemporaries(dir: string): Promise<void> {
+  for (const name of await readdir(dir)) {
+    if (TEMPORARY.test(name)) await rm(path.join(dir, name), { force: true });
+  }
+}
+
+/** fsync of a file or directory (a directory's entries: the renames into it). */
+async function syncPath(file: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(file, "r");
+  } catch (error) {
+    // Some platforms cannot open a directory; there the rename is as durable as it gets.
+    if ((error as NodeJS.ErrnoException).code === "EISDIR") return;
+    throw error;
+  }
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
 
 /** A job archive in a directory tree, as cc-backend writes it (archive version 1). */
 export class FileArchive implements ArchiveBackend {
@@ -111,9 +137,16 @@ export class FileArchive implements ArchiveBackend {
     const created = !(await exists(dir));
     await mkdir(dir, { recursive: true });
     try {
-      // data first: a meta.json is what marks a job as archived.
-      await writeJsonFile(path.join(dir, "data.json.gz"), checkedData);
+      if (!created) await removeTemporaries(dir);
+      // A meta.json is what marks a job as archived, so it appears last, and only once the data is
+      // on disk: each file is written to a temporary name and renamed, so a process killed at any
+      // point leaves either no meta.json or a complete job. The syncs extend that to a power loss.
+      const dataFile = path.join(dir, "data.json.gz");
+      await writeJsonFile(dataFile, checkedData);
+      await syncPath(dataFile);
+      await syncPath(dir);
       await writeJsonFile(path.join(dir, "meta.json"), checkedMeta);
+      await syncPath(dir);
     } catch (error) {
       if (created) {
         await rm(dir, { recursive: true, force: true });

@@ -138,12 +138,27 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
       const writer = openJobWriter(dbFile);
       services.writer = writer;
       stopTasks.push(() => writer.close());
+      const { ReadPool } = await import("../db/read-pool/pool.js");
+      const reader = new ReadPool(dbFile, { logger });
+      services.reader = reader;
+      stopTasks.push(() => reader.close());
       // The embedded metric store of clusters with metricDataRepository kind "internal" (the default).
       const { internalStoreConfig, openMetricStore } = await import("../metricdata/internal/index.js");
       const storeConfig = internalStoreConfig(config.clusters, services.clusters.clusters, "./var/checkpoints");
       for (const warning of storeConfig.warnings) logger.warn(warning);
       const { store: metricStore } = await openMetricStore({ ...storeConfig.options, logger });
       stopTasks.push(() => metricStore.close());
+      const { openMetricDataRepositories } = await import("../metricdata/open.js");
+      const metricData = await openMetricDataRepositories({ clusters: config.clusters, registry: services.clusters, store: metricStore, logger });
+      services.metricData = metricData;
+      stopTasks.push(() => metricData.close());
+      // Archives stopped jobs, first those a previous run left waiting. Stopped before everything
+      // else: it reads the metric store and writes through the writer.
+      const { ArchivingWorker } = await import("../services/archiving/worker.js");
+      const archiving = new ArchivingWorker({ writer, archive: services.archive, clusters: services.clusters, metricData, logger });
+      services.archiving = archiving;
+      archiving.start();
+      stopTasks.unshift(() => archiving.close());
       const secure = Boolean(config["https-cert-file"] && config["https-key-file"]);
       const app = createApp(services, auth, { dev: flags.dev ?? false, sessionKey: process.env.SESSION_KEY?.trim() || undefined, secure, metricStore });
       server = await listen(app, config);

@@ -2,12 +2,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { beforeAll, describe, expect, it } from "vitest";
-import { jobRowFromMeta } from "../../src/archive/job-row-from-meta.ts";
-import { ClusterRegistry } from "../../src/archive/clusters.ts";
-import { prepareJobInsert } from "../../src/db/jobs/bulk-insert.ts";
 import { emmyJobs } from "../helpers/archive.ts";
 import { fixturesDir } from "../helpers/fixtures.ts";
-import { call, startRestApp, token, type RestApp } from "../helpers/rest.ts";
+import { call, importArchivedJobs, startRestApp, token, type RestApp } from "../helpers/rest.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 const dir = tempDir();
@@ -50,20 +47,6 @@ function dbTags(id: number): { tag_type: string; tag_name: string }[] {
   const db = new Database(app.dbFile, { readonly: true });
   try {
     return db.prepare("SELECT tag_type, tag_name FROM tag JOIN jobtag ON jobtag.tag_id = tag.id WHERE jobtag.job_id = ? ORDER BY tag.id").all(id) as never;
-  } finally {
-    db.close();
-  }
-}
-
-/** The fixture archive's two emmy jobs as rows of the database (archived, monitoringStatus 3). */
-async function importEmmy(): Promise<number[]> {
-  const clusters = await ClusterRegistry.load(app.archive);
-  const db = new Database(app.dbFile);
-  try {
-    const insert = prepareJobInsert(db);
-    const ids: number[] = [];
-    for (const key of emmyJobs) ids.push(insert(jobRowFromMeta(await app.archive.loadMeta(key), clusters).row)!);
-    return ids;
   } finally {
     db.close();
   }
@@ -216,7 +199,7 @@ describe("REST job API: the real adapter payloads", () => {
 describe("REST job API: listing, tags, data, deletion", () => {
   let emmy: number[];
   beforeAll(async () => {
-    emmy = await importEmmy();
+    emmy = await importArchivedJobs(app, emmyJobs);
   });
 
   it("GET /api/jobs/ pages newest first with items and page", async () => {

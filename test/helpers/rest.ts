@@ -1,13 +1,17 @@
 import { copyFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { expect } from "vitest";
+import Database from "better-sqlite3";
 import { ClusterRegistry } from "../../src/archive/clusters.ts";
+import { jobRowFromMeta } from "../../src/archive/job-row-from-meta.ts";
+import { prepareJobInsert } from "../../src/db/jobs/bulk-insert.ts";
 import { FileArchive } from "../../src/archive/file-backend.ts";
 import { issueToken } from "../../src/auth/jwt.ts";
 import { fragmentValidator, openApiDocument } from "../../src/api/rest/openapi.ts";
 import { describeErrors } from "../../src/api/rest/openapi.ts";
 import type { ArchivingQueue } from "../../src/services/jobs/archiving.ts";
 import type { AppOptions } from "../../src/server/app.ts";
+import type { ServiceContext } from "../../src/services/context.ts";
 import { startTestApp, testKeys, type TestApp } from "./app.ts";
 import { copyArchiveFixture } from "./archive.ts";
 import { freshDatabase } from "./db.ts";
@@ -66,12 +70,26 @@ export interface RestApp extends TestApp {
 }
 
 /** The real app with archive, clusters and a recording archiving queue; authentication on unless `open`. */
-export async function startRestApp(dir: string, options: { open?: boolean; app?: AppOptions } = {}): Promise<RestApp> {
+export async function startRestApp(dir: string, options: { open?: boolean; app?: AppOptions; metricData?: ServiceContext["metricData"] } = {}): Promise<RestApp> {
   const dbFile = await freshDatabase(dir);
   const { root, archive, clusters } = await restArchive(dir);
   const queue = new RecordingQueue();
-  const app = await startTestApp(dbFile, options.app ?? { webRoot: false }, { "disable-authentication": options.open ?? false }, undefined, { archive, clusters, archiving: queue });
+  const app = await startTestApp(dbFile, options.app ?? { webRoot: false }, { "disable-authentication": options.open ?? false }, undefined, { archive, clusters, archiving: queue, metricData: options.metricData });
   return { ...app, dbFile, archiveRoot: root, archive, queue };
+}
+
+/** Archived jobs of the app's archive as rows of its database (monitoringStatus 3); their database ids. */
+export async function importArchivedJobs(app: RestApp, keys: { jobId: number; cluster: string; startTime: number }[]): Promise<number[]> {
+  const clusters = await ClusterRegistry.load(app.archive);
+  const db = new Database(app.dbFile);
+  try {
+    const insert = prepareJobInsert(db);
+    const ids: number[] = [];
+    for (const key of keys) ids.push(insert(jobRowFromMeta(await app.archive.loadMeta(key), clusters).row)!);
+    return ids;
+  } finally {
+    db.close();
+  }
 }
 
 export const token = (username: string, roles: string[]) => issueToken(testKeys, { username, roles });

@@ -11,9 +11,10 @@ export interface ArchivingQueue {
 }
 
 /**
- * The stand-in until the metric-data issue supplies the real queue: archiving needs the metric data
- * repository, which does not exist yet. Stopped jobs therefore keep monitoringStatus 1 (running or
- * archiving); this only logs that nothing happened, once at warn level and then at debug level per job.
+ * The stand-in where no archiving worker runs (src/services/archiving/worker.ts; the server starts
+ * one): stopped jobs keep monitoringStatus 1 (waiting), and a worker started later on the same
+ * database picks them up. This only logs that nothing happened, once at warn level and then at debug
+ * level per job.
  */
 export class ArchivingNotConfigured implements ArchivingQueue {
   private warned = false;

@@ -6,6 +6,7 @@ import { getVisibleJob } from "../../../services/jobs/find.js";
 import { checkScopes, loadJobMetricData, type JobMetricWithName } from "../../../services/jobs/metric-data.js";
 import { nodeMetrics, type NodeMetrics } from "../../../services/metric-data/node-metrics.js";
 import { builder } from "../builder.js";
+import { nullsAsNaN } from "./scalars.js";
 import { JobFilterInput } from "./job-filter.js";
 import { UnitType } from "./cluster.js";
 
@@ -15,9 +16,9 @@ const MetricStatisticsType = builder.objectRef<SeriesStatistics>("MetricStatisti
 
 const StatsSeriesType = builder.objectRef<StatisticsSeries>("StatsSeries").implement({
   fields: (t) => ({
-    mean: t.field({ type: ["NullableFloat"], resolve: (s) => s.mean ?? [] }),
-    min: t.field({ type: ["NullableFloat"], resolve: (s) => s.min ?? [] }),
-    max: t.field({ type: ["NullableFloat"], resolve: (s) => s.max ?? [] }),
+    mean: t.field({ type: ["NullableFloat"], resolve: (s) => nullsAsNaN(s.mean ?? []) }),
+    min: t.field({ type: ["NullableFloat"], resolve: (s) => nullsAsNaN(s.min ?? []) }),
+    max: t.field({ type: ["NullableFloat"], resolve: (s) => nullsAsNaN(s.max ?? []) }),
   }),
 });
 
@@ -26,7 +27,7 @@ const SeriesType = builder.objectRef<Series>("Series").implement({
     hostname: t.exposeString("hostname"),
     id: t.string({ nullable: true, resolve: (s) => s.id ?? null }),
     statistics: t.field({ type: MetricStatisticsType, nullable: true, resolve: (s) => s.statistics ?? null }),
-    data: t.field({ type: ["NullableFloat"], resolve: (s) => s.data }),
+    data: t.field({ type: ["NullableFloat"], resolve: (s) => nullsAsNaN(s.data) }),
   }),
 });
 
@@ -50,13 +51,13 @@ const JobMetricWithNameType = builder.objectRef<JobMetricWithName>("JobMetricWit
 const MetricFootprintsType = builder.objectRef<Footprints["metrics"][number]>("MetricFootprints").implement({
   fields: (t) => ({
     metric: t.exposeString("metric"),
-    data: t.field({ type: ["NullableFloat"], resolve: (m) => m.data }),
+    data: t.field({ type: ["NullableFloat"], resolve: (m) => nullsAsNaN(m.data) }),
   }),
 });
 
 const FootprintsType = builder.objectRef<Footprints>("Footprints").implement({
   fields: (t) => ({
-    nodehours: t.field({ type: ["NullableFloat"], resolve: (f) => f.nodehours }),
+    nodehours: t.field({ type: ["NullableFloat"], resolve: (f) => nullsAsNaN(f.nodehours) }),
     metrics: t.field({ type: [MetricFootprintsType], resolve: (f) => f.metrics }),
   }),
 });

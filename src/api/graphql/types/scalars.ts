@@ -33,14 +33,24 @@ builder.scalarType("JobState", {
   },
 });
 
-/** A float that may be null inside a list (cc-backend's NaN); JSON has no NaN, so non-finite → null. */
+/**
+ * cc-backend's NullableFloat: declared non-null in lists (`[NullableFloat!]!`) yet written as `null`
+ * for a missing sample (Go's NaN). graphql-js refuses null for a non-null item, so missing values
+ * travel as NaN (see nullsAsNaN) and leave as NaN, which JSON.stringify writes as `null` — the same
+ * bytes on the wire as cc-backend, with its schema unchanged.
+ */
 builder.scalarType("NullableFloat", {
-  serialize: (value) => (typeof value === "number" && Number.isFinite(value) ? value : null),
+  serialize: (value) => (typeof value === "number" && Number.isFinite(value) ? value : Number.NaN),
   parseValue: (value) => {
     if (value === null || (typeof value === "number" && Number.isFinite(value))) return value;
     throw new GraphQLError("NullableFloat must be a number or null");
   },
 });
+
+/** A list for a `[NullableFloat!]!` field: missing values (null, NaN, ±Infinity) as NaN. */
+export function nullsAsNaN(values: readonly (number | null | undefined)[]): number[] {
+  return values.map((v) => (typeof v === "number" && Number.isFinite(v) ? v : Number.NaN));
+}
 
 builder.scalarType("MetricScope", {
   serialize: (value) => value,

@@ -113,3 +113,38 @@ describe("every operation of cc-backend v1.0.0's frontend runs against our serve
     expect(data.jobMetrics[0]!.metric.series.map((s) => s.data)).toEqual(archived.mem_bw!.node!.series.map((s) => s.data.map((v) => (Number.isFinite(v) ? v : null))));
   });
 });
+
+describe("metric data shaped for the browser", () => {
+  const QUERY = `query($id: ID!, $resolution: Int) {
+    jobMetrics(id: $id, metrics: ["mem_bw"], scopes: ["node"], resolution: $resolution) { metric { timestep statisticsSeries { min mean max } series { data } } }
+  }`;
+
+  it("adds min/mean/max per timestep for a metric with several series, and downsamples to a resolution", async () => {
+    const call = async (resolution?: number) => {
+      const response = await fetch(`${app.url}/query`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${admin}` },
+        body: JSON.stringify({ query: QUERY, variables: { id: String(emmy[1]), resolution } }),
+      });
+      return ((await response.json()) as { data: { jobMetrics: { metric: { timestep: number; statisticsSeries: { min: (number | null)[]; mean: (number | null)[]; max: (number | null)[] }; series: { data: (number | null)[] }[] } }[] } }).data.jobMetrics[0]!.metric;
+    };
+    const archived = (await app.archive.loadData(emmyJobs[1]!)).mem_bw!.node!;
+    const full = await call();
+    expect(full.timestep).toBe(archived.timestep);
+    // Per timestep across the 32 nodes, computed here from the archived series.
+    const values = (t: number) => archived.series.map((s) => s.data[t]).filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+    for (const t of [0, 5, 17]) {
+      expect(full.statisticsSeries.min[t]).toBe(Math.min(...values(t)));
+      expect(full.statisticsSeries.max[t]).toBe(Math.max(...values(t)));
+      expect(full.statisticsSeries.mean[t]).toBeCloseTo(values(t).reduce((a, b) => a + b, 0) / values(t).length, 9);
+    }
+    const coarse = await call(archived.timestep * 10);
+    // A whole multiple of the measured timestep, at least the resolution asked for.
+    expect(coarse.timestep % archived.timestep).toBe(0);
+    expect(coarse.timestep).toBeGreaterThanOrEqual(archived.timestep * 10);
+    expect(coarse.series[0]!.data.length).toBeLessThanOrEqual(Math.ceil(archived.series[0]!.data.length / 10) + 2);
+    expect(coarse.series[0]!.data[0]).toBe(archived.series[0]!.data[0]);
+    const bad = await fetch(`${app.url}/query`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${admin}` }, body: JSON.stringify({ query: QUERY, variables: { id: String(emmy[1]), resolution: -5 } }) });
+    expect(((await bad.json()) as { errors: { message: string }[] }).errors[0]!.message).toBe("resolution must be a positive number of seconds, got -5");
+  });
+});

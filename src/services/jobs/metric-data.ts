@@ -5,6 +5,7 @@
  */
 import type { JobData } from "../../archive/generated/archive-types.js";
 import { isMetricScope, METRIC_SCOPES, type MetricScope } from "../../metricdata/scopes.js";
+import { reduceJobMetric, statisticsSeries, type ReducibleJobMetric } from "../../metricdata/transform/index.js";
 import { InputError, required, type RequestContext } from "../context.js";
 import { MONITORING } from "./records.js";
 
@@ -133,4 +134,32 @@ export function selectJobData(data: JobData, metrics: readonly string[], scopes:
     for (const [scope, metric] of entries) result.push({ name, scope, metric });
   }
   return result;
+}
+
+export interface ShapeOptions {
+  /** Seconds between points wanted (cc-backend ≥ 1.3's `resolution`); coarser data is left as it is. */
+  resolution?: number | null;
+  /** Add min/mean/max per timestep to metrics with several series that lack them. */
+  statisticsSeries?: boolean;
+}
+
+/**
+ * Makes metric data fit what the browser can draw: fewer points (LTTB, first and last kept) when a
+ * resolution is asked for, and statistics series for metrics with several series.
+ */
+export function shapeJobMetrics(data: JobMetricWithName[], options: ShapeOptions): JobMetricWithName[] {
+  const { resolution } = options;
+  if (resolution != null && !(Number.isInteger(resolution) && resolution > 0)) throw new InputError(`resolution must be a positive number of seconds, got ${resolution}`);
+  return data.map((entry) => {
+    let metric = entry.metric as ReducibleJobMetric;
+    if (options.statisticsSeries && !metric.statisticsSeries && metric.series.length > 1) {
+      metric = { ...metric, statisticsSeries: statisticsSeries(metric.series.map((s) => s.data)) };
+    }
+    if (resolution != null && resolution > metric.timestep) {
+      const longest = Math.max(0, ...metric.series.map((s) => s.data.length));
+      const maxPoints = Math.max(3, Math.ceil((longest * metric.timestep) / resolution));
+      if (maxPoints < longest) metric = reduceJobMetric(metric, { maxPoints });
+    }
+    return metric === entry.metric ? entry : { ...entry, metric: metric as JobMetricWithName["metric"] };
+  });
 }

@@ -3,9 +3,10 @@ import { AuthError } from "../../../auth/auth.js";
 import { hasRole } from "../../../auth/user.js";
 import { jobsFootprints, rooflineHeatmap, type Footprints } from "../../../services/jobs/analysis.js";
 import { getVisibleJob } from "../../../services/jobs/find.js";
-import { checkScopes, loadJobMetricData, type JobMetricWithName } from "../../../services/jobs/metric-data.js";
+import { checkScopes, loadJobMetricData, shapeJobMetrics, type JobMetricWithName } from "../../../services/jobs/metric-data.js";
 import { nodeMetrics, type NodeMetrics } from "../../../services/metric-data/node-metrics.js";
 import { builder } from "../builder.js";
+import { requestedFields } from "../requested-fields.js";
 import { nullsAsNaN } from "./scalars.js";
 import { JobFilterInput } from "./job-filter.js";
 import { UnitType } from "./cluster.js";
@@ -73,11 +74,18 @@ const NodeMetricsType = builder.objectRef<NodeMetrics>("NodeMetrics").implement(
 builder.queryFields((t) => ({
   jobMetrics: t.field({
     type: [JobMetricWithNameType],
-    args: { id: t.arg.id({ required: true }), metrics: t.arg.stringList(), scopes: t.arg({ type: ["MetricScope"] }) },
-    resolve: async (_root, args, ctx) => {
+    args: {
+      id: t.arg.id({ required: true }),
+      metrics: t.arg.stringList(),
+      scopes: t.arg({ type: ["MetricScope"] }),
+      // Beyond v1.0 (as later cc-backend): seconds between points, for long jobs.
+      resolution: t.arg.int(),
+    },
+    resolve: async (_root, args, ctx, info) => {
       const scopes = checkScopes(args.scopes ?? []);
       const job = await getVisibleJob(ctx, args.id);
-      return (await loadJobMetricData(ctx, job, args.metrics ?? [], scopes, { unknownMetrics: "refuse" })).data;
+      const { data } = await loadJobMetricData(ctx, job, args.metrics ?? [], scopes, { unknownMetrics: "refuse" });
+      return shapeJobMetrics(data, { resolution: args.resolution, statisticsSeries: requestedFields(info).has("statisticsSeries") });
     },
   }),
   jobsFootprints: t.field({

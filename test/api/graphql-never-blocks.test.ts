@@ -1,0 +1,68 @@
+import Database from "better-sqlite3";
+import { beforeAll, describe, expect, it } from "vitest";
+import { call, startRestApp, token, type RestApp } from "../helpers/rest.ts";
+import { tempDir } from "../helpers/tmp.ts";
+
+/**
+ * better-sqlite3 blocks the thread it runs on. Statistics run in worker threads, so a batch system's
+ * start_job and a user's page load go through while a statistics scan over many jobs is under way.
+ */
+
+const dir = tempDir();
+let app: RestApp;
+let api: string;
+const JOBS = 300_000;
+
+beforeAll(async () => {
+  app = await startRestApp(dir);
+  api = await token("slurm", ["api"]);
+  // Many jobs in one statement, so the statistics below take a while.
+  const db = new Database(app.dbFile);
+  db.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${JOBS})
+    INSERT INTO job (job_id, cluster, subcluster, start_time, user, project, partition, duration, walltime, job_state, meta_data, resources, num_nodes, num_hwthreads, num_acc)
+    SELECT i, 'fritz', 'main', 1600000000 + i * 60, 'user' || (i % 997), 'proj' || (i % 51), 'main', i % 86400, 86400,
+      CASE WHEN i % 50 = 0 THEN 'failed' ELSE 'completed' END,
+      '{"jobName":"run_' || (i % 1000) || '_gromacs"}', '[{"hostname":"f' || (i % 900) || '"}]', 1 + i % 8, 72, 0
+    FROM n`);
+  db.close();
+}, 120_000);
+
+describe("statistics never block the server", () => {
+  it("a start_job and a job list complete while a heavy statistics query runs", async () => {
+    const order: string[] = [];
+    const heavy = fetch(`${app.url}/query`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${api}` },
+      // A json_extract over every job, grouped by user, with both histograms: a scan of the whole table.
+      body: JSON.stringify({
+        query: `{ jobsStatistics(filter: [{ jobName: { endsWith: "gromacs" } }], groupBy: USER) { id totalJobs histDuration { count value } histNumNodes { count value } } }`,
+      }),
+    }).then(async (response) => {
+      order.push("statistics");
+      return (await response.json()) as { data: { jobsStatistics: { totalJobs: number }[] } };
+    });
+    // Let the statistics request reach its worker thread first.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = call(app, "POST", "/api/jobs/start_job/", {
+      token: api,
+      json: { jobId: 4242, user: "u", project: "p", cluster: "fritz", partition: "main", numNodes: 1, resources: [{ hostname: "f0101" }], startTime: 1_700_000_000 },
+    }).then((response) => {
+      order.push("start_job");
+      return response;
+    });
+    const listed = fetch(`${app.url}/query`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${api}` },
+      body: JSON.stringify({ query: `{ jobs(filter: [{ user: { eq: "user5" } }], page: { itemsPerPage: 20, page: 1 }) { items { id } } }` }),
+    }).then(async (response) => {
+      order.push("job list");
+      return (await response.json()) as { data: { jobs: { items: unknown[] } } };
+    });
+    const [stats, start, list] = await Promise.all([heavy, started, listed]);
+    expect(start.status).toBe(201);
+    expect(list.data.jobs.items).toHaveLength(20);
+    // Every job of the table matched, so the statistics really scanned all of it.
+    expect(stats.data.jobsStatistics.reduce((sum, s) => sum + s.totalJobs, 0)).toBe(JOBS);
+    expect(order).toEqual(["start_job", "job list", "statistics"]);
+  });
+});

@@ -11,10 +11,23 @@ export interface ClosableAdapterFactory extends SqlMigrationAwareDriverAdapterFa
   closeAll(): Promise<void>;
 }
 
+/**
+ * Prisma's schema engine reads a partial index's definition with `name = "<index>"`, a string in
+ * double quotes, which better-sqlite3 (built with SQLITE_DQS=0) rejects as an unknown column.
+ */
+const INDEX_LOOKUP = /^(SELECT sql FROM sqlite_master WHERE type = 'index' AND name = )"([^"]*)"(;?)$/;
+
+function singleQuotedIndexLookup(sql: string): string {
+  const match = INDEX_LOOKUP.exec(sql);
+  return match ? `${match[1]}'${match[2]!.replaceAll("'", "''")}'${match[3]}` : sql;
+}
+
 export function sqliteAdapterFactory(file: string): ClosableAdapterFactory {
   const inner = new PrismaBetterSqlite3({ url: `file:${file}`, timeout: BUSY_TIMEOUT_MS });
   const open = new Set<SqlDriverAdapter>();
   const prepare = async (adapter: SqlDriverAdapter, wal: boolean) => {
+    const queryRaw = adapter.queryRaw.bind(adapter);
+    adapter.queryRaw = (query) => queryRaw({ ...query, sql: singleQuotedIndexLookup(query.sql) });
     await adapter.executeScript(
       [...(wal ? ["journal_mode = WAL"] : []), ...CONNECTION_PRAGMAS].map((p) => `PRAGMA ${p};`).join("\n"),
     );

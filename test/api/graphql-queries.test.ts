@@ -317,6 +317,12 @@ describe("jobsStatistics and jobsCount", () => {
     const [stats] = answer.data.jobsStatistics;
     expect(stats.histDuration).toEqual(histogram(finished.map((j) => Math.round(j.duration / 3600))));
     expect(stats.histNumNodes).toEqual(histogram(finished.map((j) => j.numNodes)));
+    // With running jobs: they count in the hour they have reached so far.
+    const all = await gql(query, { filter: [] });
+    expect(all.data.jobsStatistics[0].histDuration).toEqual(histogram(jobs.map((j) => Math.round(elapsed(j) / 3600))));
+    const byUser = await gql(`{ jobsStatistics(groupBy: USER) { id histDuration { count value } } }`);
+    const u3 = jobs.filter((j) => j.user === "u3");
+    expect(byUser.data.jobsStatistics.find((s: { id: string }) => s.id === "u3").histDuration).toEqual(histogram(u3.map((j) => Math.round(elapsed(j) / 3600))));
   });
 
   it("jobsCount: the top groups by jobs, node count or node hours, limited", async () => {

@@ -13,7 +13,10 @@ export type { ReadStatement, ReadMode } from "./protocol.js";
 export type Lane = "light" | "heavy";
 
 export interface ReadPoolOptions {
-  /** Worker threads; default the number of CPUs, at least 2 (one stays free for light work). */
+  /**
+   * Worker threads; default one per CPU plus one, at least 3: heavy work never takes the last free
+   * thread, so with fewer a count could not run beside the page it belongs to.
+   */
   size?: number;
   logger?: Logger;
 }
@@ -56,7 +59,7 @@ export class ReadPool {
     readonly file: string,
     options: ReadPoolOptions = {},
   ) {
-    const size = Math.max(2, options.size ?? availableParallelism());
+    const size = Math.max(2, options.size ?? Math.max(3, availableParallelism() + 1));
     const data: ReadWorkerData = { file, cacheSize: 256 };
     for (let i = 0; i < size; i++) {
       const slot = {} as Slot;

@@ -1,10 +1,13 @@
 /**
  * jobsStatistics and jobsCount: totals, grouped totals and histograms over the jobs a user may see.
- * Each request is one batch on the read pool's heavy lane (one snapshot, off the main thread), and the
- * totals come from a single scan — cc-backend ran one query per figure.
+ * Each request is one batch on the read pool's heavy lane (one snapshot, off the main thread).
+ *
+ * A running job counts with the time it has run so far. Rather than a CASE expression per job (half
+ * the cost of a statistics scan at 1M jobs), one scan sums the stored columns of all jobs and a second
+ * query, on the small partial index of running jobs (job_running), corrects their share.
  */
 import { required, type RequestContext } from "../context.js";
-import { ELAPSED_SQL, jobFilterSql, type JobFilter } from "./filter.js";
+import { jobFilterSql, type JobFilter, type SqlCondition } from "./filter.js";
 import { nowSeconds } from "./query.js";
 
 export const AGGREGATES = ["USER", "PROJECT", "CLUSTER"] as const;
@@ -37,88 +40,110 @@ export interface JobsStatistics {
   histNumNodes: HistoPoint[];
 }
 
+export const STATISTICS_FIELDS = ["runningJobs", "shortJobs", "totalWalltime", "totalNodeHours", "totalCoreHours", "totalAccHours", "histDuration", "histNumNodes"] as const;
+type StatisticsField = (typeof STATISTICS_FIELDS)[number];
+
 export interface StatisticsRequest {
   filters?: readonly (JobFilter | null | undefined)[] | null;
   groupBy?: Aggregate | null;
-  /** Compute the histograms (two more grouped scans); only when asked for. */
-  histograms?: boolean;
+  /** The figures wanted (default: all); the others are 0 or empty. */
+  fields?: ReadonlySet<string>;
 }
 
 type Filters = readonly (JobFilter | null | undefined)[] | null | undefined;
 
-interface TotalsRow {
-  id: string | null;
-  name?: string | null;
-  totalJobs: number;
-  runningJobs: number | null;
-  shortJobs: number | null;
-  walltime: number | null;
-  nodeSeconds: number | null;
-  coreSeconds: number | null;
-  accSeconds: number | null;
-}
+const SECONDS_COLUMNS = { totalWalltime: "1", totalNodeHours: "job.num_nodes", totalCoreHours: "job.num_hwthreads", totalAccHours: "job.num_acc" } as const;
+type SecondsField = keyof typeof SECONDS_COLUMNS;
 
-const hours = (seconds: number | null): number => Math.round((seconds ?? 0) / 3600);
+type Row = Record<string, number | string | null> & { id: string | null };
+
+const hours = (seconds: number): number => Math.round(seconds / 3600);
+const num = (value: number | string | null | undefined): number => (typeof value === "number" ? value : 0);
 
 export async function jobsStatistics(ctx: RequestContext, request: StatisticsRequest): Promise<JobsStatistics[]> {
   const reader = required(ctx.reader, "the database read pool");
   const now = nowSeconds();
   const where = jobFilterSql(ctx.user, request.filters ?? [], now);
   const group = request.groupBy ? GROUP_COLUMN[request.groupBy] : undefined;
+  const wants = (field: StatisticsField) => !request.fields || request.fields.has(field);
   const shortSeconds = ctx.config["short-running-jobs-duration"] ?? 300;
-  const totals =
-    `SELECT ${group ? `${group} AS id` : "'' AS id"}, COUNT(*) AS totalJobs,` +
-    ` SUM(job.job_state = 'running') AS runningJobs,` +
-    ` SUM(job.job_state != 'running' AND job.duration < ?) AS shortJobs,` +
-    ` SUM(${ELAPSED_SQL}) AS walltime, SUM(${ELAPSED_SQL} * job.num_nodes) AS nodeSeconds,` +
-    ` SUM(${ELAPSED_SQL} * job.num_hwthreads) AS coreSeconds, SUM(${ELAPSED_SQL} * job.num_acc) AS accSeconds` +
-    ` FROM job WHERE ${where.sql}${group ? ` GROUP BY ${group}` : ""}`;
-  const statements = [
-    {
-      // User names by a join after grouping: one lookup per group, not per job.
-      sql: request.groupBy === "USER" ? `SELECT t.*, u.name AS name FROM (${totals}) AS t LEFT JOIN user AS u ON u.username = t.id ORDER BY t.id` : `${totals}${group ? " ORDER BY id" : ""}`,
-      params: [shortSeconds, now, now, now, now, ...where.params],
-    },
-  ];
-  if (request.histograms) {
-    const groupKey = group ? `${group} AS id, ` : "'' AS id, ";
-    const groupBy = group ? `${group}, ` : "";
-    statements.push(
-      {
-        sql: `SELECT ${groupKey}CAST(ROUND(${ELAPSED_SQL} / 3600.0) AS INTEGER) AS value, COUNT(*) AS count FROM job WHERE ${where.sql} GROUP BY ${groupBy}value ORDER BY value`,
-        params: [now, ...where.params],
-      },
-      {
-        sql: `SELECT ${groupKey}job.num_nodes AS value, COUNT(*) AS count FROM job WHERE ${where.sql} GROUP BY ${groupBy}value ORDER BY value`,
-        params: where.params,
-      },
-    );
-  }
-  const [rows, durations, nodes] = (await reader.batch(statements, "heavy")) as [TotalsRow[], (HistoPoint & { id: string })[]?, (HistoPoint & { id: string })[]?];
+  const seconds = (Object.keys(SECONDS_COLUMNS) as SecondsField[]).filter(wants);
+  const id = group ? `${group} AS id` : "'' AS id";
+  const grouped = group ? ` GROUP BY ${group}` : "";
+  const weighted = (time: string, field: SecondsField) => (field === "totalWalltime" ? `SUM(${time})` : `SUM((${time}) * ${SECONDS_COLUMNS[field]})`);
 
-  const stats = rows
-    .filter((row) => row.id !== null && (group !== undefined || row.totalJobs > 0 || true))
-    .map(
-      (row): JobsStatistics => ({
+  const main = [`${id}`, "COUNT(*) AS totalJobs", ...(wants("shortJobs") ? ["SUM(job.duration < ?) AS short"] : []), ...seconds.map((f) => `${weighted("job.duration", f)} AS ${f}`)];
+  const running = [`${id}`, "COUNT(*) AS runningJobs", ...(wants("shortJobs") ? ["SUM(job.duration < ?) AS short"] : []), ...seconds.map((f) => `${weighted("? - job.start_time - job.duration", f)} AS ${f}`)];
+  const shortParam = wants("shortJobs") ? [shortSeconds] : [];
+  const statements = [
+    { sql: `SELECT ${main.join(", ")} FROM job WHERE ${where.sql}${grouped}`, params: [...shortParam, ...where.params] },
+    { sql: `SELECT ${running.join(", ")} FROM job WHERE job.job_state = 'running' AND ${where.sql}${grouped}`, params: [...shortParam, ...seconds.map(() => now), ...where.params] },
+    ...(request.groupBy === "USER" ? [{ sql: `SELECT username AS id, name FROM user WHERE username IN (SELECT DISTINCT ${group} FROM job WHERE ${where.sql})`, params: where.params }] : []),
+  ];
+  const histograms = wants("histDuration") || wants("histNumNodes");
+  if (histograms) statements.push(...histogramStatements(group, where, now));
+  const results = (await reader.batch(statements, "heavy")) as Row[][];
+  const [mainRows, runningRows] = results as [Row[], Row[]];
+  const names = request.groupBy === "USER" ? new Map((results[2] as { id: string; name: string | null }[]).map((u) => [u.id, u.name])) : undefined;
+
+  const corrections = new Map(runningRows.map((r) => [r.id, r]));
+  const stats = mainRows
+    .filter((row) => row.id !== null)
+    .map((row): JobsStatistics => {
+      const fix = corrections.get(row.id);
+      const total = (field: SecondsField) => hours(num(row[field]) + num(fix?.[field]));
+      return {
         id: row.id ?? "",
-        name: request.groupBy === "USER" ? (row.name ?? "-") || "-" : (row.id ?? ""),
-        totalJobs: row.totalJobs,
-        runningJobs: row.runningJobs ?? 0,
-        shortJobs: row.shortJobs ?? 0,
-        totalWalltime: hours(row.walltime),
-        totalNodeHours: hours(row.nodeSeconds),
-        totalCoreHours: hours(row.coreSeconds),
-        totalAccHours: hours(row.accSeconds),
+        name: names ? names.get(row.id!) || "-" : (row.id ?? ""),
+        totalJobs: num(row.totalJobs),
+        runningJobs: num(fix?.runningJobs),
+        // Running jobs are not short, whatever their stored duration.
+        shortJobs: num(row.short) - num(fix?.short),
+        totalWalltime: total("totalWalltime"),
+        totalNodeHours: total("totalNodeHours"),
+        totalCoreHours: total("totalCoreHours"),
+        totalAccHours: total("totalAccHours"),
         histDuration: [],
         histNumNodes: [],
-      }),
-    );
-  if (durations && nodes) {
-    const byId = new Map(stats.map((s) => [s.id, s]));
-    for (const point of durations) byId.get(point.id)?.histDuration.push({ value: point.value, count: point.count });
-    for (const point of nodes) byId.get(point.id)?.histNumNodes.push({ value: point.value, count: point.count });
-  }
+      };
+    })
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  if (histograms) addHistograms(stats, results.slice(names ? 3 : 2) as Row[][]);
   return stats;
+}
+
+/** Duration (rounded hours) and node-count histograms, and the running jobs' moves between hours. */
+function histogramStatements(group: string | undefined, where: SqlCondition, now: number): { sql: string; params: unknown[] }[] {
+  const id = group ? `${group} AS id` : "'' AS id";
+  const by = group ? `${group}, ` : "";
+  const hoursOf = (seconds: string) => `CAST(ROUND((${seconds}) / 3600.0) AS INTEGER)`;
+  return [
+    { sql: `SELECT ${id}, ${hoursOf("job.duration")} AS value, COUNT(*) AS count FROM job WHERE ${where.sql} GROUP BY ${by}value`, params: where.params },
+    { sql: `SELECT ${id}, job.num_nodes AS value, COUNT(*) AS count FROM job WHERE ${where.sql} GROUP BY ${by}value`, params: where.params },
+    {
+      sql: `SELECT ${id}, ${hoursOf("job.duration")} AS stored, ${hoursOf("? - job.start_time")} AS value, COUNT(*) AS count FROM job WHERE job.job_state = 'running' AND ${where.sql} GROUP BY ${by}stored, value`,
+      params: [now, ...where.params],
+    },
+  ];
+}
+
+function addHistograms(stats: JobsStatistics[], [durations, nodes, moves]: Row[][]): void {
+  const byId = new Map(stats.map((s) => [s.id, { s, duration: new Map<number, number>(), nodes: new Map<number, number>() }]));
+  const add = (map: Map<number, number>, value: number, count: number) => map.set(value, (map.get(value) ?? 0) + count);
+  for (const row of durations!) { const entry = byId.get(row.id ?? ""); if (entry) add(entry.duration, num(row.value), num(row.count)); }
+  for (const row of nodes!) { const entry = byId.get(row.id ?? ""); if (entry) add(entry.nodes, num(row.value), num(row.count)); }
+  for (const row of moves!) {
+    const entry = byId.get(row.id ?? "");
+    if (!entry) continue;
+    add(entry.duration, num(row.stored), -num(row.count));
+    add(entry.duration, num(row.value), num(row.count));
+  }
+  const points = (map: Map<number, number>): HistoPoint[] =>
+    [...map].filter(([, count]) => count > 0).sort(([a], [b]) => a - b).map(([value, count]) => ({ value, count }));
+  for (const { s, duration, nodes: nodeCounts } of byId.values()) {
+    s.histDuration = points(duration);
+    s.histNumNodes = points(nodeCounts);
+  }
 }
 
 export interface CountRequest {
@@ -140,15 +165,23 @@ export async function jobsCount(ctx: RequestContext, request: CountRequest): Pro
   const where = jobFilterSql(ctx.user, request.filters ?? [], now);
   const group = GROUP_COLUMN[request.groupBy];
   const limit = request.limit == null ? MAX_COUNT_GROUPS : Math.max(0, Math.min(request.limit, MAX_COUNT_GROUPS));
-  let count = "COUNT(*)";
-  const params: unknown[] = [];
-  if (request.weight === "NODE_COUNT") count = "SUM(job.num_nodes)";
-  else if (request.weight === "NODE_HOURS") {
-    count = `CAST(ROUND(SUM(job.num_nodes * ${ELAPSED_SQL}) / 3600.0) AS INTEGER)`;
-    params.push(now);
+  if (request.weight !== "NODE_HOURS") {
+    const count = request.weight === "NODE_COUNT" ? "SUM(job.num_nodes)" : "COUNT(*)";
+    return reader.query<{ name: string; count: number }[]>(
+      { sql: `SELECT ${group} AS name, ${count} AS count FROM job WHERE ${where.sql} GROUP BY ${group} ORDER BY count DESC, name LIMIT ?`, params: [...where.params, limit] },
+      "heavy",
+    );
   }
-  return reader.query<{ name: string; count: number }[]>(
-    { sql: `SELECT ${group} AS name, ${count} AS count FROM job WHERE ${where.sql} GROUP BY ${group} ORDER BY count DESC, name LIMIT ?`, params: [...params, ...where.params, limit] },
+  const [stored, running] = (await reader.batch(
+    [
+      { sql: `SELECT ${group} AS name, SUM(job.num_nodes * job.duration) AS seconds FROM job WHERE ${where.sql} GROUP BY ${group}`, params: where.params },
+      { sql: `SELECT ${group} AS name, SUM(job.num_nodes * (? - job.start_time - job.duration)) AS seconds FROM job WHERE job.job_state = 'running' AND ${where.sql} GROUP BY ${group}`, params: [now, ...where.params] },
+    ],
     "heavy",
-  );
+  )) as { name: string; seconds: number | null }[][];
+  const extra = new Map(running!.map((r) => [r.name, r.seconds ?? 0]));
+  return stored!
+    .map((r) => ({ name: r.name, count: hours((r.seconds ?? 0) + (extra.get(r.name) ?? 0)) }))
+    .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .slice(0, limit);
 }

@@ -1,4 +1,3 @@
-import type { GraphQLResolveInfo } from "graphql";
 import { AGGREGATES, jobsCount, jobsStatistics, WEIGHTS, type JobsStatistics } from "../../../services/jobs/statistics.js";
 import { builder } from "../builder.js";
 import { requestedFields } from "../requested-fields.js";
@@ -38,16 +37,11 @@ const JobsStatisticsType = builder.objectRef<JobsStatistics>("JobsStatistics").i
 const AggregateEnum = builder.enumType("Aggregate", { values: AGGREGATES });
 const WeightsEnum = builder.enumType("Weights", { values: WEIGHTS });
 
-function wantsHistograms(info: GraphQLResolveInfo): boolean {
-  const fields = requestedFields(info);
-  return fields.has("histDuration") || fields.has("histNumNodes");
-}
-
 builder.queryFields((t) => ({
   jobsStatistics: t.field({
     type: [JobsStatisticsType],
     args: { filter: t.arg({ type: [JobFilterInput] }), groupBy: t.arg({ type: AggregateEnum }) },
-    resolve: (_root, args, ctx, info) => jobsStatistics(ctx, { filters: args.filter, groupBy: args.groupBy, histograms: wantsHistograms(info) }),
+    resolve: (_root, args, ctx, info) => jobsStatistics(ctx, { filters: args.filter, groupBy: args.groupBy, fields: requestedFields(info) }),
   }),
   jobsCount: t.field({
     type: [CountType],

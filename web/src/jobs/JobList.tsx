@@ -26,7 +26,7 @@ const JobListQuery = graphql(`
 const ITEMS_PER_PAGE = 50;
 
 /** The job list: newest jobs first, fifty per page. */
-export function JobList() {
+export default function JobList() {
   const [page, setPage] = createSignal(1);
   const jobs = createQuery(JobListQuery, () => ({ page: { itemsPerPage: ITEMS_PER_PAGE, page: page() } }));
   const pages = () => Math.max(1, Math.ceil((jobs.latest?.jobs.count ?? 0) / ITEMS_PER_PAGE));

@@ -37,3 +37,33 @@ builder.mutationField("updateConfiguration", (t) =>
     },
   }),
 );
+
+interface CurrentUser {
+  username: string;
+  name: string;
+  roles: string[];
+  projects: string[];
+}
+
+const CurrentUserType = builder.objectRef<CurrentUser>("CurrentUser").implement({
+  description: "Who is logged in, for the web UI's navigation by role (beyond cc-backend v1.0's schema).",
+  fields: (t) => ({
+    username: t.exposeString("username"),
+    name: t.exposeString("name"),
+    roles: t.exposeStringList("roles"),
+    projects: t.exposeStringList("projects"),
+  }),
+});
+
+builder.queryField("currentUser", (t) =>
+  t.field({
+    type: CurrentUserType,
+    resolve: (_root, _args, ctx) => ({
+      username: ctx.user.username,
+      name: ctx.user.name ?? "",
+      // With authentication disabled everyone may do everything; the UI shows every view.
+      roles: ctx.user.via === "anonymous" ? ["admin"] : [...ctx.user.roles],
+      projects: [...ctx.user.projects],
+    }),
+  }),
+);

@@ -1,0 +1,4 @@
+// PLACEHOLDER: replaced by the view's implementation (scaffolding for the lazy route in main.tsx).
+export default function JobView() {
+  return <h1 class="h4">JobView</h1>;
+}

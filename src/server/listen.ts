@@ -25,5 +25,22 @@ export async function listen(app: Koa, config: Config): Promise<http.Server> {
       resolve();
     });
   });
+  dropPrivileges(config);
   return server;
+}
+
+/**
+ * Config keys `group` and `user` (as cc-backend): after binding a privileged port as root, continue
+ * as an unprivileged account. The group first: once the user is dropped it may no longer change it.
+ */
+export function dropPrivileges(config: Pick<Config, "user" | "group">): void {
+  const { user, group } = config;
+  if (!user && !group) return;
+  if (typeof process.setuid !== "function" || typeof process.setgid !== "function") throw new Error('config keys "user"/"group" need a POSIX system');
+  try {
+    if (group) process.setgid(group);
+    if (user) process.setuid(user);
+  } catch (error) {
+    throw new Error(`dropping privileges to user "${user ?? ""}" group "${group ?? ""}" failed: ${(error as Error).message}`);
+  }
 }

@@ -17,7 +17,7 @@ export function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {})
 }
 
 /** Starts `cc-backend --server ...` and resolves once it listens; stop() sends SIGTERM and waits. */
-export async function startServer(args: string[], cwd: string): Promise<{ stop(): Promise<number | null>; output(): string }> {
+export async function startServer(args: string[], cwd: string): Promise<{ stop(): Promise<number | null>; output(): string; pid: number }> {
   const child = spawn(process.execPath, [CLI, "--server", ...args], { cwd, env: { PATH: process.env.PATH }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (d) => (output += d));
@@ -38,6 +38,7 @@ export async function startServer(args: string[], cwd: string): Promise<{ stop()
     });
   });
   return {
+    pid: child.pid!,
     output: () => output,
     async stop() {
       child.kill("SIGTERM");

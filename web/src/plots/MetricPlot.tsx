@@ -21,6 +21,8 @@ export interface MetricPlotProps {
   thresholds?: { peak?: number | null; alert?: number | null };
   /** Called with [from, to] in seconds since the job start when the user drag-zooms. */
   onZoom?: (from: number, to: number) => void;
+  /** Visible x range in seconds since the job start (kept when the data are replaced); unset: all. */
+  xRange?: [number, number] | null;
 }
 
 const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
@@ -83,12 +85,13 @@ export function MetricPlot(props: MetricPlotProps) {
     };
     if (stats) options.bands = [{ series: [3, 1], fill: "rgba(0,0,0,0.08)" }];
     plot = new uPlot(options, [x, ...lines.map((l) => l.data)] as uPlot.AlignedData, container);
+    if (props.xRange) plot.setScale("x", { min: props.xRange[0], max: props.xRange[1] });
   };
 
   onMount(build);
   createEffect(() => {
     // Rebuild when data or size change (uPlot keeps no reactive state of its own).
-    void [props.series, props.statistics, props.width, props.height, props.timestep];
+    void [props.series, props.statistics, props.width, props.height, props.timestep, props.xRange];
     build();
   });
   onCleanup(() => plot?.destroy());

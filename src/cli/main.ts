@@ -159,6 +159,10 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
       services.archiving = archiving;
       archiving.start();
       stopTasks.unshift(() => archiving.close());
+      // Walltime stopping, archive retention and compression (as config.json asks): stopped first of all.
+      const { startBackgroundTasks } = await import("../services/tasks/index.js");
+      const tasks = startBackgroundTasks(config, { writer, archive: services.archive, archiving, logger });
+      stopTasks.unshift(() => tasks.stop());
       const secure = Boolean(config["https-cert-file"] && config["https-key-file"]);
       const app = createApp(services, auth, { dev: flags.dev ?? false, sessionKey: process.env.SESSION_KEY?.trim() || undefined, secure, metricStore });
       server = await listen(app, config);

@@ -11,6 +11,7 @@ import type { Authenticator } from "../auth/auth.js";
 import { metricStoreRoutes, type MetricStore } from "../metricdata/internal/index.js";
 import { authenticate, loginRoutes, requireRole, requireUser, sameOriginForCookies, sessions } from "./auth.js";
 import { errorHandler } from "./errors.js";
+import { createServerMetrics } from "./metrics.js";
 import { securityHeaders } from "./security-headers.js";
 import { webUi } from "./web.js";
 
@@ -63,7 +64,11 @@ export function createApp(services: ServiceContext, auth: Authenticator, options
   router.get("/healthz", (ctx) => {
     ctx.body = { status: "ok" };
   });
+  // Prometheus metrics, public like /healthz: no secrets, no user data (see metrics.ts).
+  const metrics = createServerMetrics({ archiving: services.archiving, reader: services.reader, metricStore: options.metricStore });
+  router.get("/metrics", metrics.handler);
 
+  app.use(metrics.middleware);
   app.use(errorHandler(services.logger));
   app.use(securityHeaders());
   app.use(sessions(app, auth, options.sessionKey, options.secure ?? false));

@@ -66,6 +66,11 @@ export class ArchivingWorker implements ArchivingQueue {
     this.pump();
   }
 
+  /** Jobs in the queue: ready, being archived, or waiting for a retry (for /metrics). */
+  get queueLength(): number {
+    return this.queued.size;
+  }
+
   /** Resolves once nothing is left to do: every waiting job found and archived (or failed). */
   whenIdle(): Promise<void> {
     if (this.idle()) return Promise.resolve();

@@ -1,9 +1,10 @@
 import type Database from "better-sqlite3";
 import { isJobState, type JobState } from "../../db/jobs/job-row.js";
 import { writeTransaction } from "../../db/writer.js";
+import type { Logger } from "../../log.js";
 import { InputError, required, type RequestContext } from "../context.js";
-import { archivingQueue } from "./archiving.js";
-import { describeSelector, findOnWriter, MONITORING, writerStatements, type JobSelector, type JobWithTags } from "./records.js";
+import { archivingQueue, type ArchivingQueue } from "./archiving.js";
+import { describeSelector, findOnWriter, MONITORING, writerStatements, type JobRecord, type JobSelector, type JobWithTags } from "./records.js";
 import { preparedFor } from "../../db/prepared.js";
 
 export interface StopJobInput {
@@ -30,8 +31,6 @@ export async function stopJob(ctx: RequestContext, selector: JobSelector, input:
   if (state === "running") throw new InputError('invalid job state: a stopped job cannot be "running"');
   if (!Number.isSafeInteger(input.stopTime) || input.stopTime < 0) throw new InputError(`stopTime must be a non-negative integer, got ${JSON.stringify(input.stopTime)}`);
 
-  const update = updateOf(writer);
-  const statement = update;
   const job = await writeTransaction(writer, () => {
     const found = findOnWriter(writer, selector);
     if (!found) throw new InputError(`finding job failed: no job with ${describeSelector(selector)}`, 422);
@@ -43,12 +42,27 @@ export async function stopJob(ctx: RequestContext, selector: JobSelector, input:
     }
     const duration = input.stopTime - found.startTime;
     if (duration > 2_147_483_647) throw new InputError(`stopTime ${input.stopTime} is too far after startTime ${found.startTime}`);
-    // Monitoring stays disabled if it was; otherwise the job now waits for archiving.
-    const monitoringStatus = found.monitoringStatus === MONITORING.disabled ? MONITORING.disabled : MONITORING.runningOrArchiving;
-    statement.run(state, duration, monitoringStatus, found.id);
-    return { ...found, jobState: state, duration, monitoringStatus, tags: writerStatements(writer).tagsOf.all(found.id) };
+    return markStopped(writer, found, state, input.stopTime);
   });
+  handToArchiving(ctx, job);
+  return job;
+}
+
+/**
+ * The write of stopping a running job, shared by stop_job and the task that stops jobs past their
+ * walltime: state, duration = stopTime - startTime, monitoring status. Call inside a write transaction
+ * on `writer`, with a running job read in it and a stopTime after its start.
+ */
+export function markStopped(writer: Database.Database, found: JobRecord, state: Exclude<JobState, "running">, stopTime: number): JobWithTags {
+  const duration = stopTime - found.startTime;
+  // Monitoring stays disabled if it was; otherwise the job now waits for archiving.
+  const monitoringStatus = found.monitoringStatus === MONITORING.disabled ? MONITORING.disabled : MONITORING.runningOrArchiving;
+  updateOf(writer).run(state, duration, monitoringStatus, found.id);
+  return { ...found, jobState: state, duration, monitoringStatus, tags: writerStatements(writer).tagsOf.all(found.id) };
+}
+
+/** After the transaction of markStopped committed: the job goes to the archiving queue (unless monitoring is disabled). */
+export function handToArchiving(ctx: { archiving?: ArchivingQueue; logger: Logger }, job: JobWithTags): void {
   ctx.logger.info(`archiving job... (dbid: ${job.id}): cluster=${job.cluster}, jobId=${job.jobId}, user=${job.user}, startTime=${job.startTime}`);
   if (job.monitoringStatus !== MONITORING.disabled) archivingQueue(ctx).enqueue(job.id);
-  return job;
 }

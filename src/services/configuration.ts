@@ -25,3 +25,23 @@ export async function saveUserSetting(ctx: RequestContext, key: string, value: s
     update: { value },
   });
 }
+
+/**
+ * The web UI's settings for the calling user, as cc-backend's templates hand them to the frontend:
+ * the config's ui-defaults, overlaid with the user's own rows of `configuration` (JSON values; a row
+ * that does not parse is left out, as cc-backend ignores it).
+ */
+export async function userSettings(ctx: RequestContext): Promise<Record<string, unknown>> {
+  const settings: Record<string, unknown> = { ...ctx.config["ui-defaults"] };
+  if (ctx.user.via === "anonymous") return settings;
+  const rows = await ctx.prisma.configuration.findMany({ where: { username: ctx.user.username } });
+  for (const row of rows) {
+    if (row.value == null) continue;
+    try {
+      settings[row.confkey] = JSON.parse(row.value);
+    } catch {
+      // not JSON: skipped
+    }
+  }
+  return settings;
+}

@@ -1,6 +1,6 @@
 import { AuthError } from "../../../auth/auth.js";
 import { hasAnyRole } from "../../../auth/user.js";
-import { saveUserSetting } from "../../../services/configuration.js";
+import { saveUserSetting, userSettings } from "../../../services/configuration.js";
 import { builder } from "../builder.js";
 import { loaders } from "../loaders.js";
 
@@ -65,5 +65,13 @@ builder.queryField("currentUser", (t) =>
       roles: ctx.user.via === "anonymous" ? ["admin"] : [...ctx.user.roles],
       projects: [...ctx.user.projects],
     }),
+  }),
+);
+
+builder.queryField("userSettings", (t) =>
+  t.field({
+    type: "Any",
+    description: "The web UI settings of who is logged in: ui-defaults overlaid with their own updateConfiguration values (beyond cc-backend v1.0's schema).",
+    resolve: (_root, _args, ctx) => userSettings(ctx),
   }),
 );

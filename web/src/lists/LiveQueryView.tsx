@@ -1,0 +1,27 @@
+import { Show, type Accessor, type JSX, type Resource } from "solid-js";
+import { QueryView } from "../app/QueryView.js";
+
+/** Renders its children anew whenever `key` changes. */
+export function Remount(props: { key: string; children: JSX.Element }) {
+  return (
+    <Show when={`k${props.key}`} keyed>
+      {(_key) => props.children}
+    </Show>
+  );
+}
+
+/**
+ * QueryView for a query whose variables change (filters, pages). QueryView hands its children one
+ * snapshot of the data and its error boundary stays failed; here the children get an accessor that
+ * follows the resource (the router changes the URL in a transition: the new data arrives after the
+ * remount), and a new `key` (the variables) starts with a fresh error boundary.
+ */
+export function LiveQueryView<T>(props: { resource: Resource<T>; key: string; what: string; children: (data: Accessor<T>) => JSX.Element }) {
+  return (
+    <Remount key={props.key}>
+      <QueryView resource={props.resource} what={props.what}>
+        {() => props.children(() => props.resource()!)}
+      </QueryView>
+    </Remount>
+  );
+}

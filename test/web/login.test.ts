@@ -42,8 +42,11 @@ describe("login in Chromium", () => {
     await page.getByLabel("Username").fill("alice");
     await page.getByLabel("Password").fill("alice-pw");
     await page.getByRole("button", { name: "Log in" }).click();
+    // The home page after login; the job list shows alice her own jobs only.
+    await page.waitForURL((url) => url.pathname === "/");
+    await page.getByRole("link", { name: "Job Search" }).click();
     await page.getByTestId("job-table").waitFor();
-    expect(await page.getByTestId("job-count").textContent()).toBe("4 jobs");
+    await expect.poll(() => page.getByTestId("job-count").textContent()).toBe("4 jobs");
 
     await page.getByRole("link", { name: "Logout" }).click();
     await page.waitForURL(/\/login$/);

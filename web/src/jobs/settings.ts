@@ -1,0 +1,78 @@
+import { graphql } from "../generated/graphql/index.js";
+import { client } from "../graphql/client.js";
+
+/** The job list's start: the user's UI settings (ui-defaults + own values) and the clusters' metric configuration. */
+export const JobListInitQuery = graphql(`
+  query JobListInit {
+    userSettings
+    clusters {
+      name
+      partitions
+      metricConfig {
+        name
+        scope
+        timestep
+        peak
+        normal
+        caution
+        alert
+        unit {
+          prefix
+          base
+        }
+        subClusters {
+          name
+          peak
+          normal
+          caution
+          alert
+          remove
+        }
+      }
+      subClusters {
+        name
+        topology {
+          accelerators {
+            id
+          }
+        }
+      }
+    }
+  }
+`);
+
+const UpdateConfiguration = graphql(`
+  mutation JobListUpdateConfiguration($name: String!, $value: String!) {
+    updateConfiguration(name: $name, value: $value)
+  }
+`);
+
+/** Stores one UI setting of the current user (JSON value), as cc-backend's updateConfiguration. */
+export async function saveSetting(name: string, value: unknown): Promise<void> {
+  const result = await client.mutation(UpdateConfiguration, { name, value: JSON.stringify(value) }).toPromise();
+  if (result.error) throw new Error(result.error.message.replace(/^\[(GraphQL|Network)\] /, ""));
+}
+
+export type Settings = Record<string, unknown>;
+
+export function asSettings(value: unknown): Settings {
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as Settings) : {};
+}
+
+export function stringList(value: unknown): string[] | undefined {
+  return Array.isArray(value) && value.every((v) => typeof v === "string") ? (value as string[]) : undefined;
+}
+
+export function positiveInt(value: unknown): number | undefined {
+  const n = typeof value === "string" ? Number(value) : value;
+  return typeof n === "number" && Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+export const METRICS_SETTING = "plot_list_selectedMetrics";
+export const PER_PAGE_SETTING = "plot_list_jobsPerPage";
+export const PAGING_SETTING = "job_list_usePaging";
+
+/** cc-backend's per-cluster metric selection key, with the general one as fallback. */
+export function selectedMetrics(settings: Settings, cluster: string | null): string[] {
+  return (cluster ? stringList(settings[`${METRICS_SETTING}:${cluster}`]) : undefined) ?? stringList(settings[METRICS_SETTING]) ?? [];
+}

@@ -1,15 +1,27 @@
-import { ErrorBoundary, Show, Suspense, type JSX, type Resource } from "solid-js";
+import { Match, Switch, type JSX, type Resource } from "solid-js";
 
 /**
- * Every async view goes through here: a spinner while loading, a message when the query failed —
- * never a blank page. `children` gets the data.
+ * Every async view goes through here: a spinner while the first answer loads, a message when the
+ * query failed — never a blank page. `children` gets the data, again whenever a reload (new filters,
+ * a refresh) brings new data; a failed reload shows its error, a later successful one the data again.
  */
 export function QueryView<T>(props: { resource: Resource<T>; what: string; children: (data: T) => JSX.Element }) {
   return (
-    <ErrorBoundary fallback={(error) => <div class="alert alert-danger" role="alert">Could not load {props.what}: {String(error?.message ?? error)}</div>}>
-      <Suspense fallback={<div class="spinner-border spinner-border-sm text-secondary" role="status" aria-label={`Loading ${props.what}`} />}>
-        <Show when={props.resource()}>{(data) => props.children(data())}</Show>
-      </Suspense>
-    </ErrorBoundary>
+    <Switch>
+      <Match when={props.resource.error}>
+        {(error) => (
+          <div class="alert alert-danger" role="alert">
+            Could not load {props.what}: {String((error() as Error)?.message ?? error())}
+          </div>
+        )}
+      </Match>
+      <Match when={props.resource.latest === undefined}>
+        <div class="spinner-border spinner-border-sm text-secondary" role="status" aria-label={`Loading ${props.what}`} />
+      </Match>
+      {/* keyed: new data renders anew, rather than the first answer staying on screen. */}
+      <Match when={props.resource.latest} keyed>
+        {(data) => props.children(data)}
+      </Match>
+    </Switch>
   );
 }

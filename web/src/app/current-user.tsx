@@ -1,7 +1,8 @@
-import { createContext, useContext, type ParentProps } from "solid-js";
+import { createContext, Show, useContext, type ParentProps } from "solid-js";
 import { graphql } from "../generated/graphql/index.js";
 import type { CurrentUserQuery } from "../generated/graphql/graphql.js";
 import { createQuery } from "../graphql/createQuery.js";
+import { rememberSettings } from "./user-settings.js";
 
 const CurrentUserDocument = graphql(`
   query CurrentUser {
@@ -11,6 +12,7 @@ const CurrentUserDocument = graphql(`
       roles
       projects
     }
+    userSettings
   }
 `);
 
@@ -18,10 +20,25 @@ export type CurrentUser = CurrentUserQuery["currentUser"];
 
 const Context = createContext<() => CurrentUser | undefined>(() => undefined);
 
-/** Loads who is logged in once, for navigation by role. */
+/**
+ * Loads who is logged in and their UI settings once, before the views: they read their options
+ * (selected metrics, plots per row) synchronously from then on.
+ */
 export function CurrentUserProvider(props: ParentProps) {
   const user = createQuery(CurrentUserDocument, () => ({}));
-  return <Context.Provider value={() => user.latest?.currentUser}>{props.children}</Context.Provider>;
+  const ready = () => {
+    if (user.error) return true; // the views show their own errors (or the client went to /login)
+    const data = user.latest;
+    if (data) rememberSettings(data.userSettings);
+    return data !== undefined;
+  };
+  return (
+    <Context.Provider value={() => (user.error ? undefined : user.latest?.currentUser)}>
+      <Show when={ready()} fallback={<div class="spinner-border spinner-border-sm text-secondary m-3" role="status" aria-label="Loading" />}>
+        {props.children}
+      </Show>
+    </Context.Provider>
+  );
 }
 
 export function useCurrentUser(): () => CurrentUser | undefined {

@@ -1,44 +1,20 @@
 import { createSignal, For, Show } from "solid-js";
-import { client } from "../graphql/client.js";
-import { JobViewSaveConfigDocument } from "./queries.js";
+import { saveSetting, setting } from "../app/user-settings.js";
 
 /** The user setting of cc-backend for the metrics of the job view, per cluster. */
 export function selectionKey(cluster: string): string {
   return `job_view_selectedMetrics:${cluster}`;
 }
 
-/**
- * The schema has no query for a user's settings, so the browser keeps a copy of what it saved
- * (per user) and reads that back; the server gets it through updateConfiguration as in cc-backend.
- */
-function storageKey(username: string, name: string): string {
-  return `cc-config:${username}:${name}`;
+export function readSelection(_username: string | undefined, cluster: string, available: readonly string[]): string[] | null {
+  const stored = setting(selectionKey(cluster));
+  if (!Array.isArray(stored)) return null;
+  const known = stored.filter((m): m is string => typeof m === "string" && available.includes(m));
+  return known.length > 0 ? known : null;
 }
 
-export function readSelection(username: string | undefined, cluster: string, available: readonly string[]): string[] | null {
-  if (!username) return null;
-  try {
-    const stored = JSON.parse(localStorage.getItem(storageKey(username, selectionKey(cluster))) ?? "null") as unknown;
-    if (!Array.isArray(stored)) return null;
-    const known = stored.filter((m): m is string => typeof m === "string" && available.includes(m));
-    return known.length > 0 ? known : null;
-  } catch {
-    return null;
-  }
-}
-
-async function saveSelection(username: string | undefined, cluster: string, metrics: string[]): Promise<void> {
-  const name = selectionKey(cluster);
-  const value = JSON.stringify(metrics);
-  if (username) {
-    try {
-      localStorage.setItem(storageKey(username, name), value);
-    } catch {
-      // storage full or disabled: the server copy still counts
-    }
-  }
-  const result = await client.mutation(JobViewSaveConfigDocument, { name, value }).toPromise();
-  if (result.error) throw new Error(result.error.message.replace(/^\[(GraphQL|Network)\] /, ""));
+function saveSelection(_username: string | undefined, cluster: string, metrics: string[]): Promise<void> {
+  return saveSetting(selectionKey(cluster), metrics);
 }
 
 /** A button opening a list of the cluster's metrics to choose those shown (order of cluster.json). */

@@ -180,11 +180,6 @@ export const JobViewRemoveTagsDocument = graphql(`
   }
 `);
 
-export const JobViewSaveConfigDocument = graphql(`
-  mutation JobViewSaveConfig($name: String!, $value: String!) {
-    updateConfiguration(name: $name, value: $value)
-  }
-`);
 
 export type Job = NonNullable<JobViewQuery["job"]>;
 /** The schema's MetricScope scalar is a string ("node", "socket", "core", ...). */

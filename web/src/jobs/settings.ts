@@ -1,5 +1,4 @@
 import { graphql } from "../generated/graphql/index.js";
-import { client } from "../graphql/client.js";
 
 /** The job list's start: the user's UI settings (ui-defaults + own values) and the clusters' metric configuration. */
 export const JobListInitQuery = graphql(`
@@ -41,23 +40,8 @@ export const JobListInitQuery = graphql(`
   }
 `);
 
-const UpdateConfiguration = graphql(`
-  mutation JobListUpdateConfiguration($name: String!, $value: String!) {
-    updateConfiguration(name: $name, value: $value)
-  }
-`);
-
-/** Stores one UI setting of the current user (JSON value), as cc-backend's updateConfiguration. */
-export async function saveSetting(name: string, value: unknown): Promise<void> {
-  const result = await client.mutation(UpdateConfiguration, { name, value: JSON.stringify(value) }).toPromise();
-  if (result.error) throw new Error(result.error.message.replace(/^\[(GraphQL|Network)\] /, ""));
-}
-
-export type Settings = Record<string, unknown>;
-
-export function asSettings(value: unknown): Settings {
-  return value && typeof value === "object" && !Array.isArray(value) ? (value as Settings) : {};
-}
+import type { Settings } from "../app/user-settings.js";
+export { asSettings, saveSetting, type Settings } from "../app/user-settings.js";
 
 export function stringList(value: unknown): string[] | undefined {
   return Array.isArray(value) && value.every((v) => typeof v === "string") ? (value as string[]) : undefined;

@@ -11,16 +11,14 @@ export function Remount(props: { key: string; children: JSX.Element }) {
 }
 
 /**
- * QueryView for a query whose variables change (filters, pages). QueryView hands its children one
- * snapshot of the data and its error boundary stays failed; here the children get an accessor that
- * follows the resource (the router changes the URL in a transition: the new data arrives after the
- * remount), and a new `key` (the variables) starts with a fresh error boundary.
+ * QueryView for a query whose variables change (filters, pages): the children get an accessor that
+ * follows the resource, and a new `key` (the variables) starts the view afresh (scroll, open panels).
  */
 export function LiveQueryView<T>(props: { resource: Resource<T>; key: string; what: string; children: (data: Accessor<T>) => JSX.Element }) {
   return (
     <Remount key={props.key}>
       <QueryView resource={props.resource} what={props.what}>
-        {() => props.children(() => props.resource()!)}
+        {() => props.children(() => props.resource.latest!)}
       </QueryView>
     </Remount>
   );

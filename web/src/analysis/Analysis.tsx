@@ -43,21 +43,7 @@ const AnalysisCluster = graphql(`
 const AnalysisStatistics = graphql(`
   query AnalysisStatistics($filter: [JobFilter!]!) {
     stats: jobsStatistics(filter: $filter) {
-      totalJobs
-      runningJobs
-      shortJobs
-      totalWalltime
-      totalNodeHours
-      totalCoreHours
-      totalAccHours
-      histDuration {
-        value
-        count
-      }
-      histNumNodes {
-        value
-        count
-      }
+      ...JobStatisticsFields
     }
     topUsers: jobsCount(filter: $filter, groupBy: USER, weight: NODE_HOURS, limit: 10) {
       name

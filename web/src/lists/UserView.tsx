@@ -21,21 +21,7 @@ const UserViewUser = graphql(`
 const UserViewStatistics = graphql(`
   query UserViewStatistics($filter: [JobFilter!]) {
     jobsStatistics(filter: $filter) {
-      totalJobs
-      runningJobs
-      shortJobs
-      totalWalltime
-      totalNodeHours
-      totalCoreHours
-      totalAccHours
-      histDuration {
-        value
-        count
-      }
-      histNumNodes {
-        value
-        count
-      }
+      ...JobStatisticsFields
     }
   }
 `);

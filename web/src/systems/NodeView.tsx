@@ -5,8 +5,8 @@ import { asSettings, intSetting, UserSettingsDocument, type Settings } from "../
 import { graphql } from "../generated/graphql/index.js";
 import type { SystemsClusterConfigQuery } from "../generated/graphql/graphql.js";
 import { createQuery } from "../graphql/createQuery.js";
-import { MetricPlot } from "../plots/MetricPlot.js";
 import {
+  NodeMetricPlot,
   ClusterMetricConfigDocument,
   createFreshQuery,
   createWidth,
@@ -207,25 +207,7 @@ function NodeBody(props: { cluster: ClusterConfig; hostname: string; settings: S
                                 </div>
                               }
                             >
-                              <Show
-                                when={entry()}
-                                fallback={
-                                  <div class="alert alert-warning mb-0" role="status">
-                                    No data in this time range.
-                                  </div>
-                                }
-                              >
-                                {(e) => (
-                                  <MetricPlot
-                                    width={plotWidth()}
-                                    height={200}
-                                    timestep={e().metric.timestep}
-                                    unit={unitText(e().metric.unit)}
-                                    series={e().metric.series?.map((s) => ({ label: s.hostname, data: s.data as (number | null)[] })) ?? []}
-                                    thresholds={{ peak: limits().peak, alert: limits().alert }}
-                                  />
-                                )}
-                              </Show>
+                              <NodeMetricPlot entry={entry()} width={plotWidth()} height={200} limits={limits()} empty={<>No data in this time range.</>} />
                             </Show>
                           </div>
                         </section>

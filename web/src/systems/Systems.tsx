@@ -4,8 +4,8 @@ import { QueryView } from "../app/QueryView.js";
 import { asSettings, intSetting, stringSetting, UserSettingsDocument, type Settings } from "../config/settings.js";
 import type { SystemsClusterConfigQuery } from "../generated/graphql/graphql.js";
 import { createQuery } from "../graphql/createQuery.js";
-import { MetricPlot } from "../plots/MetricPlot.js";
 import {
+  NodeMetricPlot,
   ClusterMetricConfigDocument,
   createFreshQuery,
   createWidth,
@@ -149,25 +149,7 @@ function SystemsBody(props: { cluster: ClusterConfig; settings: Settings }) {
                                   </div>
                                 }
                               >
-                                <Show
-                                  when={entry()}
-                                  fallback={
-                                    <div class="alert alert-warning mb-0" role="status">
-                                      No data for <code>{metric()}</code> in this time range.
-                                    </div>
-                                  }
-                                >
-                                  {(e) => (
-                                    <MetricPlot
-                                      width={plotWidth()}
-                                      height={180}
-                                      timestep={e().metric.timestep}
-                                      unit={unitText(e().metric.unit)}
-                                      series={e().metric.series?.map((s) => ({ label: s.hostname, data: s.data as (number | null)[] })) ?? []}
-                                      thresholds={{ peak: limits().peak, alert: limits().alert }}
-                                    />
-                                  )}
-                                </Show>
+                                <NodeMetricPlot entry={entry()} width={plotWidth()} height={180} limits={limits()} empty={<>No data for <code>{metric()}</code> in this time range.</>} />
                               </Show>
                             </div>
                           </section>

@@ -1,7 +1,8 @@
 import type { AnyVariables, TypedDocumentNode } from "@urql/core";
-import { createResource, createSignal, For, onCleanup, Show, type Resource } from "solid-js";
+import { createResource, createSignal, For, onCleanup, Show, type JSX, type Resource } from "solid-js";
 import { graphql } from "../generated/graphql/index.js";
 import { client } from "../graphql/client.js";
+import { MetricPlot } from "../plots/MetricPlot.js";
 
 /**
  * Helpers shared by the systems, node and status views: the time-range selector, the node-metrics
@@ -247,4 +248,34 @@ export function metricThresholds(
   if (!metric) return { removed: false };
   const own = metric.subClusters.find((s) => s.name === subCluster);
   return { peak: own?.peak ?? metric.peak, alert: own?.alert ?? metric.alert, removed: !!own?.remove };
+}
+
+/** One metric of one node as nodeMetrics returns it (the fields a plot needs). */
+export interface NodeMetricEntry {
+  metric: { timestep: number; unit?: Unit | null; series?: { hostname: string; data: unknown[] }[] | null };
+}
+
+/** A node's metric as a plot, or a message when the range has no data for it. */
+export function NodeMetricPlot(props: { entry: NodeMetricEntry | undefined; width: number; height: number; limits: { peak?: number | null; alert?: number | null }; empty: JSX.Element }) {
+  return (
+    <Show
+      when={props.entry}
+      fallback={
+        <div class="alert alert-warning mb-0" role="status">
+          {props.empty}
+        </div>
+      }
+    >
+      {(e) => (
+        <MetricPlot
+          width={props.width}
+          height={props.height}
+          timestep={e().metric.timestep}
+          unit={unitText(e().metric.unit)}
+          series={e().metric.series?.map((s) => ({ label: s.hostname, data: s.data as (number | null)[] })) ?? []}
+          thresholds={{ peak: props.limits.peak, alert: props.limits.alert }}
+        />
+      )}
+    </Show>
+  );
 }

@@ -20,7 +20,7 @@ import { projectRoot } from "../../src/db/migrate/migration-files.ts";
 import { readJson } from "../helpers/archive.ts";
 import { freshDatabase } from "../helpers/db.ts";
 import { tempDir } from "../helpers/tmp.ts";
-import { TOPOLOGY } from "../metricdata/fixtures.ts";
+import { MAIN_SUBCLUSTER } from "../metricdata/fixtures.ts";
 
 const C = "killcluster";
 const HOSTS = Array.from({ length: 8 }, (_, i) => `k0${i + 1}`);
@@ -36,18 +36,7 @@ const CLUSTER: ClusterConfig = {
   name: C,
   metricConfig: [metric("cpu_load", "node", "avg"), metric("mem_used", "node", "sum"), metric("flops_any", "core", "sum"), metric("mem_bw", "socket", "sum")],
   subClusters: [
-    {
-      name: "main",
-      processorType: "test",
-      socketsPerNode: 2,
-      coresPerSocket: 2,
-      threadsPerCore: 2,
-      flopRateScalar: {},
-      flopRateSimd: {},
-      memoryBandwidth: {},
-      nodes: "*",
-      topology: TOPOLOGY,
-    },
+    MAIN_SUBCLUSTER,
   ],
 };
 

@@ -24,6 +24,20 @@ export const TOPOLOGY: Topology = {
   ],
 };
 
+/** The one subcluster of the test clusters: two sockets of two cores with two threads, every host. */
+export const MAIN_SUBCLUSTER = {
+  name: "main",
+  processorType: "test",
+  socketsPerNode: 2,
+  coresPerSocket: 2,
+  threadsPerCore: 2,
+  flopRateScalar: {},
+  flopRateSimd: {},
+  memoryBandwidth: {},
+  nodes: "*",
+  topology: TOPOLOGY,
+};
+
 function metric(name: string, scope: string, aggregation: "sum" | "avg", timestep = 60): MetricConfig {
   return { name, scope, aggregation, timestep, unit: { base: "x" }, peak: 100, normal: 50, caution: 10, alert: 1 };
 }
@@ -39,18 +53,7 @@ export const CLUSTER: ClusterConfig = {
     metric("acc_util", "accelerator", "avg"),
   ],
   subClusters: [
-    {
-      name: "main",
-      processorType: "test",
-      socketsPerNode: 2,
-      coresPerSocket: 2,
-      threadsPerCore: 2,
-      flopRateScalar: {},
-      flopRateSimd: {},
-      memoryBandwidth: {},
-      nodes: "*",
-      topology: TOPOLOGY,
-    },
+    MAIN_SUBCLUSTER,
   ],
 };
 

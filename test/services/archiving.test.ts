@@ -30,7 +30,7 @@ import { readJson } from "../helpers/archive.ts";
 import { freshDatabase } from "../helpers/db.ts";
 import { captureLogger } from "../helpers/logger.ts";
 import { tempDir } from "../helpers/tmp.ts";
-import { TOPOLOGY } from "../metricdata/fixtures.ts";
+import { MAIN_SUBCLUSTER } from "../metricdata/fixtures.ts";
 
 const C = "archcluster";
 /** The store's clock; the jobs ran during the two hours before. A multiple of 60. */
@@ -59,18 +59,7 @@ const CLUSTER: ClusterConfig = {
     metric("ib_pkts", "node", "sum", { base: "packets/s" }, { subClusters: [{ name: "main", remove: true }] }),
   ],
   subClusters: [
-    {
-      name: "main",
-      processorType: "test",
-      socketsPerNode: 2,
-      coresPerSocket: 2,
-      threadsPerCore: 2,
-      flopRateScalar: {},
-      flopRateSimd: {},
-      memoryBandwidth: {},
-      nodes: "*",
-      topology: TOPOLOGY,
-    },
+    MAIN_SUBCLUSTER,
   ],
 };
 

@@ -39,6 +39,8 @@ export interface DemoApp {
   apiToken(): Promise<string>;
   /** Logs a browser page in through the login form. */
   login(page: Page, who?: keyof typeof DEMO_USERS): Promise<void>;
+  /** Stops the server (done after the test file's tests unless `manualClose`). */
+  close(): Promise<void>;
 }
 
 /**
@@ -46,9 +48,9 @@ export interface DemoApp {
  * metric data) on the demo clusters, imported with --init-db's code, an embedded metric store, and
  * the DEMO_USERS. For browser tests.
  */
-export async function startDemoApp(dir: string, options: { jobs?: number } = {}): Promise<DemoApp> {
+export async function startDemoApp(dir: string, options: { jobs?: number; days?: number; manualClose?: boolean } = {}): Promise<DemoApp> {
   const root = path.join(dir, "archive");
-  await generateDemoArchive({ root, jobs: options.jobs ?? 200, days: 30 });
+  await generateDemoArchive({ root, jobs: options.jobs ?? 200, days: options.days ?? 30 });
   const archive = await FileArchive.open(root);
   const clusters = await ClusterRegistry.load(archive);
   const dbFile = await freshDatabase(dir);
@@ -66,19 +68,22 @@ export async function startDemoApp(dir: string, options: { jobs?: number } = {})
   const server = http.createServer(createApp(services, auth, { sessionKey: TEST_SESSION_KEY, webRoot: DEFAULT_WEB_ROOT, metricStore: store }).callback());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  afterAll(async () => {
+  const close = async () => {
+    server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     await reader.close();
     writer.close();
     await store.close();
     await prisma.$disconnect();
-  });
+  };
+  if (!options.manualClose) afterAll(close);
   return {
     url,
     prisma,
     services,
     archive,
     store,
+    close,
     apiToken: () => issueToken(testKeys, { username: "demo-api", roles: ["api"] }),
     async login(page, who = "admin") {
       const user = DEMO_USERS[who];

@@ -1,6 +1,7 @@
 import type { Job } from "../../db/generated/prisma/client.js";
 import { InputError, required, type RequestContext } from "../context.js";
 import { jobFilterSql, type JobFilter } from "./filter.js";
+import type { TagRecord } from "./records.js";
 
 export interface PageRequest {
   itemsPerPage: number;
@@ -123,12 +124,16 @@ export interface JobListArgs {
   filters?: readonly (JobFilter | null | undefined)[] | null;
   page?: PageRequest | null;
   order?: JobOrder | null;
+  /** Read the page's tags in the same round trip to the read pool. */
+  withTags?: boolean;
 }
 
 export interface JobPage {
   items: Job[];
   offset: number;
   limit: number;
+  /** With `withTags`: job id → its tags (every job of the page has an entry). */
+  tags?: Map<number, TagRecord[]>;
 }
 
 /** One page of the jobs the user may see that match the filters; newest first unless ordered otherwise. */
@@ -137,11 +142,22 @@ export async function listJobs(ctx: RequestContext, args: JobListArgs): Promise<
   const page = checkPage(args.page);
   const offset = (page.page - 1) * page.itemsPerPage;
   const where = jobFilterSql(ctx.user, args.filters ?? [], nowSeconds());
-  const rows = await reader.query<JobSqlRow[]>({
-    sql: `SELECT ${JOB_SELECT} FROM job WHERE ${where.sql} ORDER BY ${orderBySql(args.order)} LIMIT ? OFFSET ?`,
-    params: [...where.params, page.itemsPerPage, offset],
-  });
-  return { items: rows.map(jobFromRow), offset, limit: page.itemsPerPage };
+  const pageSql = `FROM job WHERE ${where.sql} ORDER BY ${orderBySql(args.order)} LIMIT ? OFFSET ?`;
+  const params = [...where.params, page.itemsPerPage, offset];
+  const statements = [{ sql: `SELECT ${JOB_SELECT} ${pageSql}`, params }];
+  // The page's tags by the same (indexed, limited) selection: one round trip instead of two.
+  if (args.withTags) {
+    statements.push({
+      sql: `WITH page AS (SELECT job.id AS id ${pageSql}) SELECT jobtag.job_id AS jobId, tag.id AS id, tag.tag_type AS type, tag.tag_name AS name FROM page JOIN jobtag ON jobtag.job_id = page.id JOIN tag ON tag.id = jobtag.tag_id ORDER BY tag.id`,
+      params,
+    });
+  }
+  const [rows, tagRows] = (await reader.batch(statements)) as [JobSqlRow[], (TagRecord & { jobId: number })[] | undefined];
+  const items = rows.map(jobFromRow);
+  if (!tagRows) return { items, offset, limit: page.itemsPerPage };
+  const tags = new Map<number, TagRecord[]>(items.map((job) => [job.id, []]));
+  for (const { jobId, ...tag } of tagRows) tags.get(jobId)?.push(tag);
+  return { items, offset, limit: page.itemsPerPage, tags };
 }
 
 /** How many jobs the user may see match the filters. A scan for broad filters: the heavy lane. */

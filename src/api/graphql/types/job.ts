@@ -1,7 +1,8 @@
 import { getVisibleJob } from "../../../services/jobs/find.js";
 import { countJobs, listJobs, type JobOrder } from "../../../services/jobs/query.js";
 import { builder } from "../builder.js";
-import { loaders } from "../loaders.js";
+import { loaders, tagModel } from "../loaders.js";
+import { requestedFields } from "../requested-fields.js";
 import { JobFilterInput, OrderByInput, PageRequest } from "./job-filter.js";
 import { TagType } from "./tag.js";
 import { UserType } from "./user.js";
@@ -111,9 +112,10 @@ builder.queryFields((t) => ({
       page: t.arg({ type: PageRequest }),
       order: t.arg({ type: OrderByInput }),
     },
-    resolve: async (_root, args, ctx) => {
+    resolve: async (_root, args, ctx, info) => {
       const filters = args.filter ?? [];
-      const page = await listJobs(ctx, { filters, page: args.page, order: args.order as JobOrder | null });
+      const page = await listJobs(ctx, { filters, page: args.page, order: args.order as JobOrder | null, withTags: requestedFields(info).has("tags") });
+      if (page.tags) for (const [id, tags] of page.tags) loaders(ctx).tagsOfJob.prime(id, tags.map(tagModel));
       return { ...page, filters };
     },
   }),

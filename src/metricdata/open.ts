@@ -1,7 +1,7 @@
 /**
  * The metric data repository of each configured cluster (config.json `clusters[]`), by
- * `metricDataRepository.kind` (default "internal"). A cluster whose repository cannot be made (a
- * kind not implemented yet, a bad url) is left out with a warning in the log: its jobs then show
+ * `metricDataRepository.kind` (default "internal"). A cluster whose repository cannot be made (kind
+ * influxdb, which this server does not read, or a bad url) is left out with a warning in the log: its jobs then show
  * only archived data, and the server still starts.
  */
 import type { ClusterRegistry } from "../archive/clusters.js";

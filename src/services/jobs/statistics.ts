@@ -75,16 +75,19 @@ export async function jobsStatistics(ctx: RequestContext, request: StatisticsReq
   const main = [`${id}`, "COUNT(*) AS totalJobs", ...(wants("shortJobs") ? ["SUM(job.duration < ?) AS short"] : []), ...seconds.map((f) => `${weighted("job.duration", f)} AS ${f}`)];
   const running = [`${id}`, "COUNT(*) AS runningJobs", ...(wants("shortJobs") ? ["SUM(job.duration < ?) AS short"] : []), ...seconds.map((f) => `${weighted("? - job.start_time - job.duration", f)} AS ${f}`)];
   const shortParam = wants("shortJobs") ? [shortSeconds] : [];
+  const mainSql = `SELECT ${main.join(", ")} FROM job WHERE ${where.sql}${grouped}`;
   const statements = [
-    { sql: `SELECT ${main.join(", ")} FROM job WHERE ${where.sql}${grouped}`, params: [...shortParam, ...where.params] },
+    {
+      // User names joined to the groups: one lookup per user, in the same scan.
+      sql: request.groupBy === "USER" ? `SELECT t.*, u.name AS name FROM (${mainSql}) AS t LEFT JOIN user AS u ON u.username = t.id` : mainSql,
+      params: [...shortParam, ...where.params],
+    },
     { sql: `SELECT ${running.join(", ")} FROM job WHERE job.job_state = 'running' AND ${where.sql}${grouped}`, params: [...shortParam, ...seconds.map(() => now), ...where.params] },
-    ...(request.groupBy === "USER" ? [{ sql: `SELECT username AS id, name FROM user WHERE username IN (SELECT DISTINCT ${group} FROM job WHERE ${where.sql})`, params: where.params }] : []),
   ];
   const histograms = wants("histDuration") || wants("histNumNodes");
   if (histograms) statements.push(...histogramStatements(group, where, now));
   const results = (await reader.batch(statements, "heavy")) as Row[][];
   const [mainRows, runningRows] = results as [Row[], Row[]];
-  const names = request.groupBy === "USER" ? new Map((results[2] as { id: string; name: string | null }[]).map((u) => [u.id, u.name])) : undefined;
 
   const corrections = new Map(runningRows.map((r) => [r.id, r]));
   const stats = mainRows
@@ -94,7 +97,7 @@ export async function jobsStatistics(ctx: RequestContext, request: StatisticsReq
       const total = (field: SecondsField) => hours(num(row[field]) + num(fix?.[field]));
       return {
         id: row.id ?? "",
-        name: names ? names.get(row.id!) || "-" : (row.id ?? ""),
+        name: request.groupBy === "USER" ? (typeof row.name === "string" && row.name) || "-" : (row.id ?? ""),
         totalJobs: num(row.totalJobs),
         runningJobs: num(fix?.runningJobs),
         // Running jobs are not short, whatever their stored duration.
@@ -108,7 +111,7 @@ export async function jobsStatistics(ctx: RequestContext, request: StatisticsReq
       };
     })
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  if (histograms) addHistograms(stats, results.slice(names ? 3 : 2) as Row[][]);
+  if (histograms) addHistograms(stats, results.slice(2) as Row[][]);
   return stats;
 }
 

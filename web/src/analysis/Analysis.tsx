@@ -6,6 +6,7 @@ import type { AnalysisClusterQuery, JobFilter } from "../generated/graphql/graph
 import { createQuery } from "../graphql/createQuery.js";
 import { TimeRangeSelect } from "../lists/FilterBar.js";
 import { LiveQueryView } from "../lists/LiveQueryView.js";
+import { StatisticsTable } from "../lists/StatisticsTable.js";
 import { formatInteger, isValidStartTime, param, startTimeFilter } from "../lists/filters.js";
 import { Heatmap } from "../plots/Heatmap.js";
 import { binValues, Histogram } from "../plots/Histogram.js";
@@ -199,33 +200,11 @@ function ClusterAnalysis(props: { cluster: ClusterInfo; filter: Accessor<JobFilt
         {(data) => {
           const s = () => data().stats[0];
           const maxHours = () => Math.max(1, ...data().topUsers.map((u) => u.count));
-          const rows: [string, string, () => number | undefined][] = [
-            ["total-jobs", "Total jobs", () => s()?.totalJobs],
-            ["running-jobs", "Running jobs", () => s()?.runningJobs],
-            ["short-jobs", "Short jobs", () => s()?.shortJobs],
-            ["walltime", "Total walltime [h]", () => s()?.totalWalltime],
-            ["node-hours", "Total node hours", () => s()?.totalNodeHours],
-            ["core-hours", "Total core hours", () => s()?.totalCoreHours],
-            ["acc-hours", "Total accelerator hours", () => s()?.totalAccHours],
-          ];
           return (
             <div class="row g-3 mb-3">
               <div class="col-12 col-md-4">
                 <h2 class="h6">Statistics</h2>
-                <table class="table table-sm mb-0" data-testid="analysis-stats">
-                  <tbody>
-                    <For each={rows}>
-                      {([id, label, value]) => (
-                        <tr>
-                          <th scope="row">{label}</th>
-                          <td class="text-end font-monospace" data-testid={`stat-${id}`}>
-                            {formatInteger(value() ?? 0)}
-                          </td>
-                        </tr>
-                      )}
-                    </For>
-                  </tbody>
-                </table>
+                <StatisticsTable stats={s()} testid="analysis-stats" />
               </div>
               <div class="col-12 col-md-8">
                 <h2 class="h6">Top users by node hours</h2>

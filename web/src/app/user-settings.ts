@@ -12,7 +12,7 @@ export const UserSettingsQuery = graphql(`
   }
 `);
 
-export const SaveSettingDocument = graphql(`
+const SaveSettingDocument = graphql(`
   mutation AppSaveUserSetting($name: String!, $value: String!) {
     updateConfiguration(name: $name, value: $value)
   }
@@ -25,6 +25,11 @@ let snapshot: Settings = {};
 
 export function rememberSettings(settings: unknown): void {
   snapshot = asSettings(settings);
+}
+
+/** All settings as last seen. */
+export function currentSettings(): Settings {
+  return snapshot;
 }
 
 /** One setting as last seen (undefined when the user never set it and there is no default). */

@@ -3,7 +3,8 @@ import { QueryView } from "../app/QueryView.js";
 import { client } from "../graphql/client.js";
 import { createFreshQuery } from "../systems/common.js";
 import { AdminSettings } from "./Admin.js";
-import { asSettings, intSetting, SaveSettingDocument, UserSettingsDocument, type Settings } from "./settings.js";
+import { saveSetting } from "../app/user-settings.js";
+import { asSettings, intSetting, UserSettingsDocument, type Settings } from "./settings.js";
 
 /** /config — plot options for everyone; user administration for admins. */
 export default function Config() {
@@ -41,11 +42,6 @@ const COLOR_SCHEMES: readonly (readonly [name: string, colors: readonly string[]
 const JOBS_PER_PAGE = [10, 25, 50, 100];
 
 type SaveState = { kind: "idle" } | { kind: "saving" } | { kind: "saved" } | { kind: "error"; message: string };
-
-async function saveSetting(key: string, value: unknown): Promise<void> {
-  const result = await client.mutation(SaveSettingDocument, { name: key, value: JSON.stringify(value) }).toPromise();
-  if (result.error) throw new Error(result.error.message.replace(/^\[(GraphQL|Network)\] /, ""));
-}
 
 /** One setting as a form of its own: its inputs, a Save button, and what became of the last save. */
 function SettingForm(props: { id: string; title: string; help: string; settingKey: string; value: () => unknown; children: JSX.Element }) {

@@ -11,5 +11,4 @@ export const UserSettingsDocument = graphql(`
   }
 `);
 
-export { SaveSettingDocument } from "../app/user-settings.js";
 export { asSettings, intSetting, stringSetting, type Settings } from "../app/user-settings.js";

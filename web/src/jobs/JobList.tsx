@@ -11,7 +11,8 @@ import { createQuery } from "../graphql/createQuery.js";
 import { INFO_COLUMN_WIDTH, JobRow } from "./JobRow.js";
 import { availableMetrics, MetricSelection } from "./MetricSelection.js";
 import { Pagination } from "./Pagination.js";
-import { asSettings, JobListInitQuery, METRICS_SETTING, PAGING_SETTING, PER_PAGE_SETTING, positiveInt, saveSetting, selectedMetrics, type Settings } from "./settings.js";
+import { currentSettings } from "../app/user-settings.js";
+import { JobListInitQuery, METRICS_SETTING, PAGING_SETTING, PER_PAGE_SETTING, positiveInt, saveSetting, selectedMetrics, type Settings } from "./settings.js";
 
 const JobListJobsQuery = graphql(`
   query JobListJobs($filter: [JobFilter!], $order: OrderByInput, $page: PageRequest) {
@@ -108,7 +109,7 @@ function JobListPage(props: { init: InitData }) {
   const location = useLocation();
   const navigate = useNavigate();
   const clusters = (): Cluster[] => props.init.clusters;
-  const [settings, setSettings] = createSignal<Settings>(asSettings(props.init.userSettings));
+  const [settings, setSettings] = createSignal<Settings>(currentSettings());
   const [saveError, setSaveError] = createSignal<string | null>(null);
 
   const filters = createMemo(() => filtersFromSearch(location.search), undefined, { equals: (a, b) => JSON.stringify(a) === JSON.stringify(b) });

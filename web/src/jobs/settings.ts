@@ -1,9 +1,8 @@
 import { graphql } from "../generated/graphql/index.js";
 
-/** The job list's start: the user's UI settings (ui-defaults + own values) and the clusters' metric configuration. */
+/** The job list's start: the clusters' metric configuration (the user's settings came with the user). */
 export const JobListInitQuery = graphql(`
   query JobListInit {
-    userSettings
     clusters {
       name
       partitions
@@ -41,7 +40,7 @@ export const JobListInitQuery = graphql(`
 `);
 
 import type { Settings } from "../app/user-settings.js";
-export { asSettings, saveSetting, type Settings } from "../app/user-settings.js";
+export { saveSetting, type Settings } from "../app/user-settings.js";
 
 export function stringList(value: unknown): string[] | undefined {
   return Array.isArray(value) && value.every((v) => typeof v === "string") ? (value as string[]) : undefined;

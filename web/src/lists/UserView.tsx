@@ -7,6 +7,7 @@ import { Histogram } from "../plots/Histogram.js";
 import { ClusterSelect, TimeRangeSelect } from "./FilterBar.js";
 import { formatInteger, isValidStartTime, param, startTimeFilter } from "./filters.js";
 import { LiveQueryView } from "./LiveQueryView.js";
+import { StatisticsTable } from "./StatisticsTable.js";
 
 const UserViewUser = graphql(`
   query UserViewUser($username: String!) {
@@ -122,30 +123,8 @@ export default function UserView() {
           <LiveQueryView resource={stats} key={key()} what="the statistics">
             {(data) => {
               const s = () => data().jobsStatistics[0];
-              const rows: [string, string, () => number | undefined][] = [
-                ["total-jobs", "Total jobs", () => s()?.totalJobs],
-                ["running-jobs", "Running jobs", () => s()?.runningJobs],
-                ["short-jobs", "Short jobs", () => s()?.shortJobs],
-                ["walltime", "Total walltime [h]", () => s()?.totalWalltime],
-                ["node-hours", "Total node hours", () => s()?.totalNodeHours],
-                ["core-hours", "Total core hours", () => s()?.totalCoreHours],
-                ["acc-hours", "Total accelerator hours", () => s()?.totalAccHours],
-              ];
               return (
-                <table class="table table-sm mb-0" data-testid="user-stats">
-                  <tbody>
-                    <For each={rows}>
-                      {([id, label, value]) => (
-                        <tr>
-                          <th scope="row">{label}</th>
-                          <td class="font-monospace text-end" data-testid={`stat-${id}`}>
-                            {formatInteger(value() ?? 0)}
-                          </td>
-                        </tr>
-                      )}
-                    </For>
-                  </tbody>
-                </table>
+                <StatisticsTable stats={s()} testid="user-stats" />
               );
             }}
           </LiveQueryView>

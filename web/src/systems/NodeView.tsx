@@ -1,7 +1,8 @@
 import { A, useParams, useSearchParams } from "@solidjs/router";
 import { createMemo, createSignal, For, Show } from "solid-js";
 import { QueryView } from "../app/QueryView.js";
-import { asSettings, intSetting, UserSettingsDocument, type Settings } from "../config/settings.js";
+import { currentSettings } from "../app/user-settings.js";
+import { intSetting, type Settings } from "../config/settings.js";
 import { graphql } from "../generated/graphql/index.js";
 import type { SystemsClusterConfigQuery } from "../generated/graphql/graphql.js";
 import { createQuery } from "../graphql/createQuery.js";
@@ -46,7 +47,6 @@ const JOB_LIMIT = 200;
 export default function NodeView() {
   const params = useParams<{ cluster: string; hostname: string }>();
   const clusters = createQuery(ClusterMetricConfigDocument, () => ({}));
-  const settings = createFreshQuery(UserSettingsDocument, () => ({}));
 
   return (
     <>
@@ -54,8 +54,6 @@ export default function NodeView() {
         <i class="bi bi-hdd me-2" aria-hidden="true" />
         Node {params.hostname} <span class="text-body-secondary">({params.cluster})</span>
       </h1>
-      <QueryView resource={settings} what="your settings">
-        {(user) => (
           <QueryView resource={clusters} what="the cluster configuration">
             {(data) => (
               <Show
@@ -67,12 +65,10 @@ export default function NodeView() {
                   </div>
                 }
               >
-                {(cluster) => <NodeBody cluster={cluster} hostname={params.hostname} settings={asSettings(user.userSettings)} />}
+                {(cluster) => <NodeBody cluster={cluster} hostname={params.hostname} settings={currentSettings()} />}
               </Show>
             )}
           </QueryView>
-        )}
-      </QueryView>
     </>
   );
 }

@@ -1,7 +1,8 @@
 import { A, useParams, useSearchParams } from "@solidjs/router";
 import { createMemo, createSignal, For, Show } from "solid-js";
 import { QueryView } from "../app/QueryView.js";
-import { asSettings, intSetting, stringSetting, UserSettingsDocument, type Settings } from "../config/settings.js";
+import { currentSettings } from "../app/user-settings.js";
+import { intSetting, stringSetting, type Settings } from "../config/settings.js";
 import type { SystemsClusterConfigQuery } from "../generated/graphql/graphql.js";
 import { createQuery } from "../graphql/createQuery.js";
 import {
@@ -23,7 +24,6 @@ type ClusterConfig = SystemsClusterConfigQuery["clusters"][number];
 export default function Systems() {
   const params = useParams<{ cluster: string }>();
   const clusters = createQuery(ClusterMetricConfigDocument, () => ({}));
-  const settings = createFreshQuery(UserSettingsDocument, () => ({}));
 
   return (
     <>
@@ -31,8 +31,6 @@ export default function Systems() {
         <i class="bi bi-hdd-rack me-2" aria-hidden="true" />
         Nodes of cluster “{params.cluster}”
       </h1>
-      <QueryView resource={settings} what="your settings">
-        {(user) => (
           <QueryView resource={clusters} what="the cluster configuration">
             {(data) => (
               <Show
@@ -44,12 +42,10 @@ export default function Systems() {
                   </div>
                 }
               >
-                {(cluster) => <SystemsBody cluster={cluster} settings={asSettings(user.userSettings)} />}
+                {(cluster) => <SystemsBody cluster={cluster} settings={currentSettings()} />}
               </Show>
             )}
           </QueryView>
-        )}
-      </QueryView>
     </>
   );
 }

@@ -1,5 +1,5 @@
 import { createEffect, createSignal, Show } from "solid-js";
-import { AXIS_COLOR, createElementWidth, drawAxisLabels, FONT_FAMILY, formatNumber, GRID_COLOR, setupCanvas } from "./Histogram.js";
+import { AXIS_COLOR, createElementWidth, drawAxes, FONT_FAMILY, formatNumber, GRID_COLOR, setupCanvas } from "./Histogram.js";
 
 /** The roofs of one subcluster (GFLOP/s and GB/s, as in cluster.json). */
 export interface Roof {
@@ -131,13 +131,7 @@ export function Heatmap(props: HeatmapProps) {
       ctx.textAlign = "center";
       ctx.fillText("No samples", PAD.left + plotW / 2, PAD.top + plotH / 2);
     }
-    ctx.strokeStyle = "#212529";
-    ctx.beginPath();
-    ctx.moveTo(PAD.left + 0.5, PAD.top);
-    ctx.lineTo(PAD.left + 0.5, PAD.top + plotH + 0.5);
-    ctx.lineTo(w - PAD.right, PAD.top + plotH + 0.5);
-    ctx.stroke();
-    drawAxisLabels(ctx, w, h, PAD, props.xlabel ?? "Arithmetic intensity [FLOP/byte]", props.ylabel ?? "Performance [GFLOP/s]");
+    drawAxes(ctx, w, h, PAD, props.xlabel ?? "Arithmetic intensity [FLOP/byte]", props.ylabel ?? "Performance [GFLOP/s]");
   });
 
   const onMove = (event: MouseEvent) => {

@@ -63,7 +63,19 @@ function trim(value: number): string {
   return String(Number(value.toPrecision(3)));
 }
 
-export function drawAxisLabels(ctx: CanvasRenderingContext2D, width: number, height: number, pad: { left: number; bottom: number; top: number }, xlabel: string, ylabel: string) {
+/** The x and y axis lines of a plot area inside `pad`, and their labels. */
+export function drawAxes(ctx: CanvasRenderingContext2D, width: number, height: number, pad: { left: number; right: number; bottom: number; top: number }, xlabel: string, ylabel: string) {
+  const bottom = height - pad.bottom + 0.5;
+  ctx.strokeStyle = "#212529";
+  ctx.beginPath();
+  ctx.moveTo(pad.left + 0.5, pad.top);
+  ctx.lineTo(pad.left + 0.5, bottom);
+  ctx.lineTo(width - pad.right, bottom);
+  ctx.stroke();
+  drawAxisLabels(ctx, width, height, pad, xlabel, ylabel);
+}
+
+function drawAxisLabels(ctx: CanvasRenderingContext2D, width: number, height: number, pad: { left: number; bottom: number; top: number }, xlabel: string, ylabel: string) {
   ctx.save();
   ctx.fillStyle = "#212529";
   ctx.font = `bold 12px ${FONT_FAMILY}`;
@@ -188,13 +200,7 @@ export function Histogram(props: HistogramProps) {
     }
 
     // Axes.
-    ctx.strokeStyle = "#212529";
-    ctx.beginPath();
-    ctx.moveTo(PAD.left + 0.5, PAD.top);
-    ctx.lineTo(PAD.left + 0.5, PAD.top + plotH + 0.5);
-    ctx.lineTo(w - PAD.right, PAD.top + plotH + 0.5);
-    ctx.stroke();
-    drawAxisLabels(ctx, w, h, PAD, props.xlabel, props.ylabel);
+    drawAxes(ctx, w, h, PAD, props.xlabel, props.ylabel);
   });
 
   const onMove = (event: MouseEvent) => {

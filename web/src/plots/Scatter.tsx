@@ -1,5 +1,5 @@
 import { createEffect, createSignal, Show } from "solid-js";
-import { AXIS_COLOR, createElementWidth, drawAxisLabels, FONT_FAMILY, formatNumber, GRID_COLOR, niceStep, setupCanvas } from "./Histogram.js";
+import { AXIS_COLOR, createElementWidth, drawAxes, FONT_FAMILY, formatNumber, GRID_COLOR, niceStep, setupCanvas } from "./Histogram.js";
 
 export interface ScatterProps {
   x: (number | null)[];
@@ -108,13 +108,7 @@ export function Scatter(props: ScatterProps) {
       ctx.textBaseline = "middle";
       ctx.fillText("No data", PAD.left + plotW / 2, PAD.top + plotH / 2);
     }
-    ctx.strokeStyle = "#212529";
-    ctx.beginPath();
-    ctx.moveTo(PAD.left + 0.5, PAD.top);
-    ctx.lineTo(PAD.left + 0.5, PAD.top + plotH + 0.5);
-    ctx.lineTo(w - PAD.right, PAD.top + plotH + 0.5);
-    ctx.stroke();
-    drawAxisLabels(ctx, w, h, PAD, props.xlabel, props.ylabel);
+    drawAxes(ctx, w, h, PAD, props.xlabel, props.ylabel);
   });
 
   const onMove = (event: MouseEvent) => {

@@ -69,7 +69,14 @@ function lines(job: LiveJob, time: number, random: Random, registry: ClusterRegi
 }
 
 /** Starts the jobs and writes their history; then call `tick()` every timestep (or use `run`). */
-export async function startLiveFeed(options: LiveFeedOptions): Promise<{ jobs: number; tick: () => Promise<void> }> {
+export interface LiveFeed {
+  jobs: number;
+  /** Where and since when the feed writes data: a job placed there can be archived with real series. */
+  running: { cluster: string; subCluster: string; hosts: string[]; start: number }[];
+  tick: () => Promise<void>;
+}
+
+export async function startLiveFeed(options: LiveFeedOptions): Promise<LiveFeed> {
   const random = createRandom(options.seed ?? 7);
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const log = options.log ?? (() => {});
@@ -126,6 +133,7 @@ export async function startLiveFeed(options: LiveFeedOptions): Promise<{ jobs: n
   log(`live demo data: ${jobs.length} running jobs on ${new Set(jobs.map((j) => j.cluster.name)).size} clusters`);
   return {
     jobs: jobs.length,
+    running: jobs.map((job) => ({ cluster: job.cluster.name, subCluster: job.subCluster.name, hosts: job.hosts, start: job.start })),
     async tick() {
       const until = Math.floor(now() / TIMESTEP) * TIMESTEP;
       if (until > written) await write(written + TIMESTEP, until);

@@ -38,6 +38,13 @@ export async function benchInitDb(count: number, runs: number, log: (line: strin
     const result = await rebuildJobTables({ archive: await FileArchive.open(root), dbFile: file, logger: silentLogger });
     ours.push(result.imported / seconds(start));
     imported = result.imported;
+    // A fast import that loses jobs is no result: every generated job must be in the table, once.
+    const check = new Database(file, { readonly: true });
+    const rows = (check.prepare("SELECT count(*) AS n, count(DISTINCT job_id || '/' || cluster || '/' || start_time) AS d FROM job").get() as { n: number; d: number });
+    check.close();
+    if (result.imported !== count || result.skipped !== 0 || rows.n !== count || rows.d !== count) {
+      throw new Error(`--init-db imported ${result.imported} and skipped ${result.skipped} of ${count} jobs; the table holds ${rows.n} (${rows.d} distinct)`);
+    }
 
     copyFileSync(template, file);
     start = process.hrtime.bigint();

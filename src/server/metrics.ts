@@ -62,6 +62,8 @@ export interface ServerMetrics {
 
 export function createServerMetrics(sources: MetricsSources): ServerMetrics {
   const registry = new Registry();
+  /** Counts the scrapes, so that gauges computed together are computed once per scrape. */
+  let scrapes = 0;
   const labelNames = ["method", "route", "status"] as const;
   const requests = new Counter({ name: "cc_backend_http_requests_total", help: "HTTP requests answered, by method, route template and status class.", labelNames, registers: [registry] });
   const latency = new Histogram({
@@ -88,11 +90,11 @@ export function createServerMetrics(sources: MetricsSources): ServerMetrics {
   if (store) {
     // One pass over the store per scrape (stats() counts the samples), shared by the gauges.
     let stats: ReturnType<MetricStore["stats"]> | undefined;
-    let statsAt = 0;
+    let statsScrape = -1;
     const current = () => {
-      if (!stats || Date.now() - statsAt > 1000) {
+      if (!stats || statsScrape !== scrapes) {
         stats = store.stats();
-        statsAt = Date.now();
+        statsScrape = scrapes;
       }
       return stats;
     };
@@ -143,6 +145,7 @@ export function createServerMetrics(sources: MetricsSources): ServerMetrics {
   };
 
   const handler: Koa.Middleware = async (ctx) => {
+    scrapes++;
     const texts = await Promise.all([registry.metrics(), processMetrics().metrics()]);
     ctx.set("Cache-Control", "no-store");
     ctx.set("Content-Type", registry.contentType);

@@ -60,6 +60,8 @@ describe("REST API under concurrent requests", () => {
       ["-e", `const D = require(${JSON.stringify(betterSqlite)}); const db = new D(${JSON.stringify(app.dbFile)}); db.exec("BEGIN IMMEDIATE"); process.stdout.write("locked\\n"); setTimeout(() => { db.exec("COMMIT"); db.close(); }, 700);`],
       { stdio: ["ignore", "pipe", "inherit"] },
     );
+    // Listened for now: the holder may exit before the requests below are answered.
+    const holderExited = new Promise((resolve) => holder.once("exit", resolve));
     await new Promise<void>((resolve) => holder.stdout.once("data", () => resolve()));
     const started = Date.now();
     const writes = Promise.all(
@@ -73,6 +75,6 @@ describe("REST API under concurrent requests", () => {
     const responses = await writes;
     expect(responses.map((r) => r.status)).toEqual(Array(8).fill(201));
     expect(Date.now() - started).toBeGreaterThan(400);
-    await new Promise((resolve) => holder.once("exit", resolve));
+    await holderExited;
   });
 });

@@ -126,6 +126,23 @@ export function toConnectError(error: unknown, loc: MysqlLocation | PostgresLoca
   return fail(`cannot connect to ${where}: ${why}`, "failed");
 }
 
+/**
+ * Every pooled MySQL connection speaks the SQL the services write for all engines (src/db/sql/dialect.ts):
+ * double-quoted identifiers and standard backslashes in strings. Counts and sums come back as numbers.
+ */
+const MYSQL_SESSION = {
+  initSql: "SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, ',ANSI_QUOTES,NO_BACKSLASH_ESCAPES')",
+  bigIntAsNumber: true,
+  decimalAsNumber: true,
+  insertIdAsNumber: true,
+} satisfies Partial<ConnectionConfig>;
+
+/** PostgreSQL's counts (bigint) and sums (numeric) as numbers, like the other engines return them. */
+const POSTGRES_TYPES = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+};
+
 /** A mariadb pool for a mysql location, after `SELECT 1` worked; works for MariaDB and MySQL servers. */
 export async function openMysqlPool(loc: MysqlLocation, options: PoolOptions = {}): Promise<MysqlPool> {
   const config: ConnectionConfig = {
@@ -143,7 +160,7 @@ export async function openMysqlPool(loc: MysqlLocation, options: PoolOptions = {
   } catch (error) {
     throw toConnectError(error, loc);
   }
-  const pool = mariadb.createPool({ ...config, connectionLimit: options.connectionLimit ?? DEFAULT_CONNECTION_LIMIT });
+  const pool = mariadb.createPool({ ...config, ...MYSQL_SESSION, connectionLimit: options.connectionLimit ?? DEFAULT_CONNECTION_LIMIT });
   // The pool emits "error" when it fails to refill itself, though its types omit the event; unhandled, it would crash the process.
   (pool as unknown as EventEmitter).on("error", (error: Error) => options.onError?.(error));
   try {
@@ -158,7 +175,7 @@ export async function openMysqlPool(loc: MysqlLocation, options: PoolOptions = {
 /** A pg pool for a postgres location, after `SELECT 1` worked. */
 export async function openPostgresPool(loc: PostgresLocation, options: PoolOptions = {}): Promise<pg.Pool> {
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  const pool = new pg.Pool({ connectionString: loc.connectionString, max: options.connectionLimit ?? DEFAULT_CONNECTION_LIMIT, connectionTimeoutMillis: connectTimeoutMs });
+  const pool = new pg.Pool({ connectionString: loc.connectionString, max: options.connectionLimit ?? DEFAULT_CONNECTION_LIMIT, connectionTimeoutMillis: connectTimeoutMs, types: POSTGRES_TYPES });
   pool.on("error", (error) => options.onError?.(error));
   try {
     await pool.query("SELECT 1");

@@ -36,10 +36,11 @@ export async function clusterPartitions(ctx: RequestContext, cluster: string): P
 /** allocatedNodes: per subcluster, how many hosts run at least one job now. */
 export async function allocatedNodes(ctx: RequestContext, cluster: string): Promise<{ name: string; count: number }[]> {
   const reader = required(ctx.reader, "the database read pool");
+  const hosts = reader.dialect.hostnamesOf("job.resources", "r");
   const rows = await reader.query<{ name: string; count: number }[]>({
     sql:
-      "SELECT job.subcluster AS name, COUNT(DISTINCT json_extract(r.value, '$.hostname')) AS count" +
-      " FROM job, json_each(job.resources) AS r WHERE job.cluster = ? AND job.job_state = 'running' GROUP BY job.subcluster ORDER BY job.subcluster",
+      `SELECT job.subcluster AS name, COUNT(DISTINCT ${hosts.hostname}) AS count` +
+      ` FROM job, ${hosts.from} WHERE job.cluster = ? AND job.job_state = 'running' GROUP BY job.subcluster ORDER BY job.subcluster`,
     params: [cluster],
   });
   return rows;

@@ -28,7 +28,7 @@ export function loaders(ctx: RequestContext): Loaders {
     tagsOfJob: new DataLoader(async (jobIds) => {
       const reader = required(ctx.reader, "the database read pool");
       const rows = await reader.query<(TagRecord & { jobId: number })[]>({
-        sql: `SELECT jobtag.job_id AS jobId, tag.id AS id, tag.tag_type AS type, tag.tag_name AS name FROM jobtag JOIN tag ON tag.id = jobtag.tag_id WHERE jobtag.job_id IN (${jobIds.map(() => "?").join(", ")}) ORDER BY tag.id`,
+        sql: `SELECT jobtag.job_id AS "jobId", tag.id AS id, tag.tag_type AS type, tag.tag_name AS name FROM jobtag JOIN tag ON tag.id = jobtag.tag_id WHERE jobtag.job_id IN (${jobIds.map(() => "?").join(", ")}) ORDER BY tag.id`,
         params: jobIds,
       });
       const byJob = new Map<number, Tag[]>(jobIds.map((id) => [id, []]));

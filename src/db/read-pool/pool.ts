@@ -1,10 +1,12 @@
 import { availableParallelism } from "node:os";
-import type { Worker } from "node:worker_threads";
 import type { Logger } from "../../log.js";
-import { startModuleWorker } from "../../worker-thread.js";
-import type { ReadRequest, ReadResponse, ReadStatement, ReadWorkerData } from "./protocol.js";
+import type { SqlDialect } from "../sql/dialect.js";
+import type { ReadExecutor } from "./executor.js";
+import type { ReadStatement } from "./protocol.js";
+import { SqliteReadExecutor } from "./sqlite-executor.js";
 
 export type { ReadStatement, ReadMode } from "./protocol.js";
+export { ReadQueryError } from "./executor.js";
 
 /**
  * light: a page of jobs, a count for one user — short, and what a person waits for.
@@ -14,72 +16,41 @@ export type Lane = "light" | "heavy";
 
 export interface ReadPoolOptions {
   /**
-   * Worker threads; default one per CPU plus one, at least 3: heavy work never takes the last free
-   * thread, so with fewer a count could not run beside the page it belongs to.
+   * Slots (SQLite: worker threads); default one per CPU plus one, at least 3: heavy work never takes
+   * the last free slot, so with fewer a count could not run beside the page it belongs to.
    */
   size?: number;
   logger?: Logger;
 }
 
+export const defaultReadPoolSize = (size?: number): number => Math.max(2, size ?? Math.max(3, availableParallelism() + 1));
+
 interface Task {
-  request: Omit<ReadRequest, "id">;
-  lane: Lane;
+  statements: ReadStatement[];
   resolve: (results: unknown[]) => void;
   reject: (error: Error) => void;
 }
 
-interface Slot {
-  worker: Worker;
-  task?: Task;
-}
-
-export class ReadQueryError extends Error {
-  constructor(
-    message: string,
-    readonly code?: string,
-  ) {
-    super(message);
-  }
-}
-
 /**
- * Worker threads with their own read-only SQLite connections. better-sqlite3 is synchronous: a query
- * on the main thread stops every other request, so job reads run here. Heavy work never takes the
- * last free worker, so a page load never waits behind a statistics scan.
+ * The job reads of every request, off the main thread and never blocked by statistics: heavy work
+ * never takes the last free slot, so a page load never waits behind a statistics scan. The slots are
+ * SQLite worker threads (given a file) or a server's connections (given an executor).
  */
 export class ReadPool {
-  private readonly slots: Slot[] = [];
+  private readonly executor: ReadExecutor;
+  private readonly busy: boolean[];
   private readonly waiting: Record<Lane, Task[]> = { light: [], heavy: [] };
   private closed = false;
-  private nextId = 0;
   /** Statements run so far, for tests that check how many queries a request costs. */
   statementCount = 0;
 
-  constructor(
-    readonly file: string,
-    options: ReadPoolOptions = {},
-  ) {
-    const size = Math.max(2, options.size ?? Math.max(3, availableParallelism() + 1));
-    const data: ReadWorkerData = { file, cacheSize: 256 };
-    for (let i = 0; i < size; i++) {
-      const slot = {} as Slot;
-      this.start(slot, data, options.logger);
-      this.slots.push(slot);
-    }
+  constructor(source: string | ReadExecutor, options: ReadPoolOptions = {}) {
+    this.executor = typeof source === "string" ? new SqliteReadExecutor(source, defaultReadPoolSize(options.size), options.logger) : source;
+    this.busy = Array.from({ length: this.executor.size }, () => false);
   }
 
-  /** (Re)starts a slot's thread; a thread that died (out of memory, say) is replaced, its task failed. */
-  private start(slot: Slot, data: ReadWorkerData, logger: Logger | undefined): void {
-    const worker = startModuleWorker(import.meta.url, "./worker.js", data);
-    slot.worker = worker;
-    worker.on("message", (response: ReadResponse) => this.finished(slot, response));
-    worker.on("error", (error) => logger?.error({ err: error }, "database read thread failed"));
-    worker.on("exit", () => {
-      if (this.closed || slot.worker !== worker) return;
-      this.start(slot, data, logger);
-      this.finished(slot, { id: -1, error: "database read thread stopped unexpectedly" });
-    });
-    worker.unref();
+  get dialect(): SqlDialect {
+    return this.executor.dialect;
   }
 
   /** One statement's rows (mode "all"), first row ("get") or first column ("pluck"). */
@@ -93,7 +64,7 @@ export class ReadPool {
     if (this.closed) return Promise.reject(new Error("the database read pool is closed"));
     this.statementCount += statements.length;
     return new Promise((resolve, reject) => {
-      this.waiting[lane].push({ request: { statements }, lane, resolve, reject });
+      this.waiting[lane].push({ statements, resolve, reject });
       this.dispatch();
     });
   }
@@ -103,32 +74,33 @@ export class ReadPool {
     for (const task of [...this.waiting.light, ...this.waiting.heavy]) task.reject(new Error("the database read pool is closed"));
     this.waiting.light = [];
     this.waiting.heavy = [];
-    await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
+    await this.executor.close();
   }
 
   private dispatch(): void {
     for (;;) {
-      const idle = this.slots.filter((slot) => !slot.task);
+      const idle = this.busy.flatMap((busy, slot) => (busy ? [] : [slot]));
       if (idle.length === 0) return;
       let task = this.waiting.light.shift();
-      // Heavy work may use a worker only while another one stays free for light work.
+      // Heavy work may use a slot only while another one stays free for light work.
       if (!task && idle.length > 1) task = this.waiting.heavy.shift();
       if (!task) return;
       const slot = idle[0]!;
-      slot.task = task;
-      slot.worker.ref();
-      slot.worker.postMessage({ id: this.nextId++, ...task.request } satisfies ReadRequest);
+      this.busy[slot] = true;
+      const done = () => {
+        this.busy[slot] = false;
+        this.dispatch();
+      };
+      this.executor.run(slot, task.statements).then(
+        (results) => {
+          done();
+          task.resolve(results);
+        },
+        (error: Error) => {
+          done();
+          task.reject(error);
+        },
+      );
     }
-  }
-
-  private finished(slot: Slot, response: ReadResponse): void {
-    const task = slot.task;
-    slot.task = undefined;
-    slot.worker.unref();
-    if (task) {
-      if ("error" in response) task.reject(new ReadQueryError(response.error, response.code));
-      else task.resolve(response.results);
-    }
-    this.dispatch();
   }
 }

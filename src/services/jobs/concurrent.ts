@@ -57,9 +57,11 @@ async function longestDuration(ctx: RequestContext, cluster: string): Promise<nu
 export async function concurrentJobs(ctx: RequestContext, jobs: readonly Job[]): Promise<(ConcurrentJobs | null)[]> {
   const reader = required(ctx.reader, "the database read pool");
   const now = nowSeconds();
-  const visible = jobFilterSql(ctx.user, [], now);
+  const visible = jobFilterSql(reader.dialect, ctx.user, [], now);
   const parts: string[] = [];
   const params: unknown[] = [];
+  // A bare parameter in a select list has no type on PostgreSQL.
+  const parent = reader.dialect.integer("?");
   const wanted: (Job | undefined)[] = [];
   for (const [index, job] of jobs.entries()) {
     const start = Number(job.startTime);
@@ -75,11 +77,11 @@ export async function concurrentJobs(ctx: RequestContext, jobs: readonly Job[]):
     const common = `${visible.sql} AND job.cluster = ? AND job.id != ? AND job.resources LIKE ? ESCAPE '\\'`;
     const commonParams = [...visible.params, job.cluster, job.id, `%"hostname":"${escapeLike(host)}"%`];
     // Running neighbours: started during the job (after a short slack) or before it.
-    parts.push(`SELECT ? AS parent, job.id AS id, job.job_id AS jobId FROM job WHERE ${common} AND job.job_state = 'running' AND job.start_time <= ? AND NOT (job.start_time BETWEEN ? AND ?)`);
+    parts.push(`SELECT ${parent} AS parent, job.id AS id, job.job_id AS "jobId" FROM job WHERE ${common} AND job.job_state = 'running' AND job.start_time <= ? AND NOT (job.start_time BETWEEN ? AND ?)`);
     params.push(index, ...commonParams, stop - OVERLAP_SLACK_SECONDS, start - 0, start + START_SLACK_SECONDS - 1);
     // Finished neighbours: the job states are listed so the (cluster, state, start) index bounds the scan.
     parts.push(
-      `SELECT ? AS parent, job.id AS id, job.job_id AS jobId FROM job WHERE ${common} AND job.job_state IN (${FINISHED_STATES.map(() => "?").join(", ")})` +
+      `SELECT ${parent} AS parent, job.id AS id, job.job_id AS "jobId" FROM job WHERE ${common} AND job.job_state IN (${FINISHED_STATES.map(() => "?").join(", ")})` +
         ` AND job.start_time BETWEEN ? AND ? AND (job.start_time BETWEEN ? AND ? OR job.start_time + job.duration BETWEEN ? AND ? OR (job.start_time < ? AND job.start_time + job.duration > ?))`,
     );
     params.push(index, ...commonParams, ...FINISHED_STATES, start - longest, stop - OVERLAP_SLACK_SECONDS);

@@ -6,6 +6,7 @@
 import { jobVisibilitySql } from "../../auth/visibility.js";
 import type { AuthUser } from "../../auth/user.js";
 import { isJobState } from "../../db/jobs/job-row.js";
+import type { SqlDialect } from "../../db/sql/dialect.js";
 import { InputError } from "../context.js";
 
 export interface StringInput {
@@ -70,26 +71,36 @@ class ConditionBuilder {
   readonly parts: string[] = [];
   readonly params: unknown[] = [];
 
+  constructor(readonly dialect: SqlDialect) {}
+
   add(sql: string, ...params: unknown[]): void {
     this.parts.push(sql);
     this.params.push(...params);
   }
 
   /** StringInput on an expression; every operator given must hold. */
-  string(field: string, expression: string, input: StringInput, toValue: (v: string) => unknown = (v) => v): void {
-    const text = (name: string, value: unknown): string => {
-      if (typeof value !== "string") throw new InputError(`filter ${field}.${name} must be a string`);
-      return value;
-    };
-    if (input.eq != null) this.add(`${expression} = ?`, toValue(text("eq", input.eq)));
-    if (input.neq != null) this.add(`${expression} != ?`, toValue(text("neq", input.neq)));
-    if (input.contains != null) this.add(`${expression} LIKE ? ESCAPE '\\'`, `%${escapeLike(text("contains", input.contains))}%`);
-    if (input.startsWith != null) this.add(`${expression} LIKE ? ESCAPE '\\'`, `${escapeLike(text("startsWith", input.startsWith))}%`);
-    if (input.endsWith != null) this.add(`${expression} LIKE ? ESCAPE '\\'`, `%${escapeLike(text("endsWith", input.endsWith))}`);
+  /** `expression` LIKE the pattern, the same on every engine (ASCII case-insensitive, `\\` escapes). */
+  like(expression: string, pattern: string): void {
+    this.add(`${expression} ${this.dialect.like} ? ESCAPE '\\'`, pattern);
+  }
+
+  /** StringInput on a text expression; every operator given must hold. */
+  string(field: string, expression: string, input: StringInput): void {
+    const text = textOf(field);
+    if (input.eq != null) this.add(`${expression} = ?`, text("eq", input.eq));
+    if (input.neq != null) this.add(`${expression} != ?`, text("neq", input.neq));
+    this.patterns(field, expression, input);
     if (input.in != null) {
-      const values = checkList(`${field}.in`, input.in).map((v) => toValue(text("in", v)));
+      const values = checkList(`${field}.in`, input.in).map((v) => text("in", v));
       this.add(values.length === 0 ? "0 = 1" : `${expression} IN (${marks(values.length)})`, ...values);
     }
+  }
+
+  patterns(field: string, expression: string, input: StringInput): void {
+    const text = textOf(field);
+    if (input.contains != null) this.like(expression, `%${escapeLike(text("contains", input.contains))}%`);
+    if (input.startsWith != null) this.like(expression, `${escapeLike(text("startsWith", input.startsWith))}%`);
+    if (input.endsWith != null) this.like(expression, `%${escapeLike(text("endsWith", input.endsWith))}`);
   }
 
   range(field: string, column: string, range: IntRange, integer: boolean, ...before: unknown[]): void {
@@ -102,6 +113,13 @@ class ConditionBuilder {
   }
 }
 
+function textOf(field: string): (name: string, value: unknown) => string {
+  return (name, value) => {
+    if (typeof value !== "string") throw new InputError(`filter ${field}.${name} must be a string`);
+    return value;
+  };
+}
+
 function marks(n: number): string {
   return Array.from({ length: n }, () => "?").join(", ");
 }
@@ -111,9 +129,27 @@ function checkList<T>(field: string, values: readonly T[]): readonly T[] {
   return values;
 }
 
-/** Batch job ids are integers; compare as integers when the text is one, so the index is used. */
-function jobIdValue(text: string): unknown {
-  return /^\d{1,15}$/.test(text) ? Number(text) : text;
+const BATCH_JOB_ID = /^\d{1,15}$/;
+
+/**
+ * Batch job ids are integers (a BIGINT column): equality compares integers, so the index is used, and
+ * a text that is no job id matches no job. Patterns compare the decimal text.
+ */
+function jobId(builder: ConditionBuilder, input: StringInput): void {
+  const text = textOf("jobId");
+  if (input.eq != null) {
+    const value = text("eq", input.eq);
+    builder.add(BATCH_JOB_ID.test(value) ? "job.job_id = ?" : "0 = 1", ...(BATCH_JOB_ID.test(value) ? [Number(value)] : []));
+  }
+  if (input.neq != null) {
+    const value = text("neq", input.neq);
+    if (BATCH_JOB_ID.test(value)) builder.add("job.job_id != ?", Number(value));
+  }
+  builder.patterns("jobId", builder.dialect.text("job.job_id"), input);
+  if (input.in != null) {
+    const ids = checkList("jobId.in", input.in).map((v) => text("in", v)).filter((v) => BATCH_JOB_ID.test(v)).map(Number);
+    builder.add(ids.length === 0 ? "0 = 1" : `job.job_id IN (${marks(ids.length)})`, ...ids);
+  }
 }
 
 function unixSeconds(field: string, date: Date): number {
@@ -130,28 +166,29 @@ function unixSeconds(field: string, date: Date): number {
 function jobName(builder: ConditionBuilder, input: StringInput): void {
   const prefilterable = (v: string) => /^[\x20-\x7e]*$/.test(v) && !/["\\<>&]/.test(v);
   for (const value of [input.eq, input.contains, input.startsWith, input.endsWith]) {
-    if (typeof value === "string" && value !== "" && prefilterable(value)) builder.add("job.meta_data LIKE ? ESCAPE '\\'", `%${escapeLike(value)}%`);
+    if (typeof value === "string" && value !== "" && prefilterable(value)) builder.like("job.meta_data", `%${escapeLike(value)}%`);
   }
-  builder.string("jobName", "json_extract(job.meta_data, '$.jobName')", input);
+  builder.string("jobName", builder.dialect.jsonText("job.meta_data", "jobName"), input);
 }
 
 /** A node filter matches host names in the resources JSON, not hardware thread ids or GPU ids. */
 function node(builder: ConditionBuilder, input: StringInput): void {
-  const inner = new ConditionBuilder();
-  inner.string("node", "json_extract(r.value, '$.hostname')", input);
+  const hosts = builder.dialect.hostnamesOf("job.resources", "r");
+  const inner = new ConditionBuilder(builder.dialect);
+  inner.string("node", hosts.hostname, input);
   if (inner.parts.length === 0) return;
   // As for jobName: cheap narrowing on the JSON text first.
   const hint = input.eq ?? input.contains ?? input.startsWith ?? input.endsWith;
-  if (typeof hint === "string" && /^[\w.-]+$/.test(hint)) builder.add("job.resources LIKE ? ESCAPE '\\'", `%${escapeLike(hint)}%`);
-  builder.add(`EXISTS (SELECT 1 FROM json_each(job.resources) AS r WHERE ${inner.parts.join(" AND ")})`, ...inner.params);
+  if (typeof hint === "string" && /^[\w.-]+$/.test(hint)) builder.like("job.resources", `%${escapeLike(hint)}%`);
+  builder.add(`EXISTS (SELECT 1 FROM ${hosts.from} WHERE ${inner.parts.join(" AND ")})`, ...inner.params);
 }
 
 /**
  * The SQL condition for "visible to `user` and matching every filter" (filters are ANDed; within a
  * filter every field given must hold). `now` (Unix seconds) is the time running jobs are measured to.
  */
-export function jobFilterSql(user: AuthUser, filters: readonly (JobFilter | null | undefined)[], now: number): SqlCondition {
-  const b = new ConditionBuilder();
+export function jobFilterSql(dialect: SqlDialect, user: AuthUser, filters: readonly (JobFilter | null | undefined)[], now: number): SqlCondition {
+  const b = new ConditionBuilder(dialect);
   const visibility = jobVisibilitySql(user);
   if (visibility.sql !== "1 = 1") b.add(visibility.sql, ...visibility.params);
   for (const filter of filters) {
@@ -164,7 +201,7 @@ export function jobFilterSql(user: AuthUser, filters: readonly (JobFilter | null
       });
       b.add(ids.length === 0 ? "0 = 1" : `job.id IN (SELECT jobtag.job_id FROM jobtag WHERE jobtag.tag_id IN (${marks(ids.length)}))`, ...ids);
     }
-    if (filter.jobId != null) b.string("jobId", "job.job_id", filter.jobId, jobIdValue);
+    if (filter.jobId != null) jobId(b, filter.jobId);
     if (filter.arrayJobId != null) b.add("job.array_job_id = ?", filter.arrayJobId);
     if (filter.user != null) b.string("user", "job.user", filter.user);
     if (filter.project != null) b.string("project", "job.project", filter.project);

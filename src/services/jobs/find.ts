@@ -124,7 +124,7 @@ export async function getVisibleJob(ctx: RequestContext, id: string | number): P
   const reader = required(ctx.reader, "the database read pool");
   const dbId = typeof id === "number" ? id : /^\d{1,15}$/.test(id) ? Number(id) : Number.NaN;
   if (!Number.isSafeInteger(dbId)) throw new InputError(`invalid job id ${JSON.stringify(id)}`);
-  const where = jobFilterSql(ctx.user, [], nowSeconds());
+  const where = jobFilterSql(reader.dialect, ctx.user, [], nowSeconds());
   const row = await reader.query<Parameters<typeof jobFromRow>[0] | undefined>({ sql: `SELECT ${JOB_SELECT} FROM job WHERE job.id = ? AND ${where.sql}`, params: [dbId, ...where.params], mode: "get" });
   // Hidden jobs are reported like missing ones, so their existence does not leak.
   if (!row) throw new InputError(`job ${dbId} does not exist or you are not allowed to see it`, 404);

@@ -55,36 +55,36 @@ for (const [field, column] of Object.entries({
   ORDERABLE[column] = column;
 }
 
-/** Every column of a job row, named as the Prisma model names them. */
+/** Every column of a job row, named as the Prisma model names them (quoted: PostgreSQL folds case, and user and partition are reserved words). */
 export const JOB_SELECT = [
-  "job.id AS id",
-  "job.job_id AS jobId",
-  "job.cluster AS cluster",
-  "job.subcluster AS subCluster",
-  "job.start_time AS startTime",
-  "job.user AS user",
-  "job.project AS project",
-  "job.partition AS partition",
-  "job.array_job_id AS arrayJobId",
-  "job.duration AS duration",
-  "job.walltime AS walltime",
-  "job.job_state AS jobState",
-  "job.meta_data AS metaData",
-  "job.resources AS resources",
-  "job.num_nodes AS numNodes",
-  "job.num_hwthreads AS numHWThreads",
-  "job.num_acc AS numAcc",
-  "job.smt AS smt",
-  "job.exclusive AS exclusive",
-  "job.monitoring_status AS monitoringStatus",
-  "job.mem_used_max AS memUsedMax",
-  "job.flops_any_avg AS flopsAnyAvg",
-  "job.mem_bw_avg AS memBwAvg",
-  "job.load_avg AS loadAvg",
-  "job.net_bw_avg AS netBwAvg",
-  "job.net_data_vol_total AS netDataVolTotal",
-  "job.file_bw_avg AS fileBwAvg",
-  "job.file_data_vol_total AS fileDataVolTotal",
+  'job.id AS "id"',
+  'job.job_id AS "jobId"',
+  'job.cluster AS "cluster"',
+  'job.subcluster AS "subCluster"',
+  'job.start_time AS "startTime"',
+  'job.user AS "user"',
+  'job.project AS "project"',
+  'job.partition AS "partition"',
+  'job.array_job_id AS "arrayJobId"',
+  'job.duration AS "duration"',
+  'job.walltime AS "walltime"',
+  'job.job_state AS "jobState"',
+  'job.meta_data AS "metaData"',
+  'job.resources AS "resources"',
+  'job.num_nodes AS "numNodes"',
+  'job.num_hwthreads AS "numHWThreads"',
+  'job.num_acc AS "numAcc"',
+  'job.smt AS "smt"',
+  'job.exclusive AS "exclusive"',
+  'job.monitoring_status AS "monitoringStatus"',
+  'job.mem_used_max AS "memUsedMax"',
+  'job.flops_any_avg AS "flopsAnyAvg"',
+  'job.mem_bw_avg AS "memBwAvg"',
+  'job.load_avg AS "loadAvg"',
+  'job.net_bw_avg AS "netBwAvg"',
+  'job.net_data_vol_total AS "netDataVolTotal"',
+  'job.file_bw_avg AS "fileBwAvg"',
+  'job.file_data_vol_total AS "fileDataVolTotal"',
 ].join(", ");
 
 type JobSqlRow = Omit<Job, "jobId" | "startTime" | "arrayJobId"> & { jobId: number; startTime: number; arrayJobId: number | null };
@@ -141,14 +141,14 @@ export async function listJobs(ctx: RequestContext, args: JobListArgs): Promise<
   const reader = required(ctx.reader, "the database read pool");
   const page = checkPage(args.page);
   const offset = (page.page - 1) * page.itemsPerPage;
-  const where = jobFilterSql(ctx.user, args.filters ?? [], nowSeconds());
+  const where = jobFilterSql(reader.dialect, ctx.user, args.filters ?? [], nowSeconds());
   const pageSql = `FROM job WHERE ${where.sql} ORDER BY ${orderBySql(args.order)} LIMIT ? OFFSET ?`;
   const params = [...where.params, page.itemsPerPage, offset];
   const statements = [{ sql: `SELECT ${JOB_SELECT} ${pageSql}`, params }];
   // The page's tags by the same (indexed, limited) selection: one round trip instead of two.
   if (args.withTags) {
     statements.push({
-      sql: `WITH page AS (SELECT job.id AS id ${pageSql}) SELECT jobtag.job_id AS jobId, tag.id AS id, tag.tag_type AS type, tag.tag_name AS name FROM page JOIN jobtag ON jobtag.job_id = page.id JOIN tag ON tag.id = jobtag.tag_id ORDER BY tag.id`,
+      sql: `WITH page AS (SELECT job.id AS id ${pageSql}) SELECT jobtag.job_id AS "jobId", tag.id AS id, tag.tag_type AS type, tag.tag_name AS name FROM page JOIN jobtag ON jobtag.job_id = page.id JOIN tag ON tag.id = jobtag.tag_id ORDER BY tag.id`,
       params,
     });
   }
@@ -163,7 +163,7 @@ export async function listJobs(ctx: RequestContext, args: JobListArgs): Promise<
 /** How many jobs the user may see match the filters. A scan for broad filters: the heavy lane. */
 export async function countJobs(ctx: RequestContext, filters: readonly (JobFilter | null | undefined)[] | null | undefined): Promise<number> {
   const reader = required(ctx.reader, "the database read pool");
-  const where = jobFilterSql(ctx.user, filters ?? [], nowSeconds());
+  const where = jobFilterSql(reader.dialect, ctx.user, filters ?? [], nowSeconds());
   const row = await reader.query<{ n: number }>({ sql: `SELECT count(*) AS n FROM job WHERE ${where.sql}`, params: where.params, mode: "get" }, "heavy");
   return row.n;
 }

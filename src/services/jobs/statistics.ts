@@ -6,6 +6,7 @@
  * the cost of a statistics scan at 1M jobs), one scan sums the stored columns of all jobs and a second
  * query, on the small partial index of running jobs (job_running), corrects their share.
  */
+import type { SqlDialect } from "../../db/sql/dialect.js";
 import { required, type RequestContext } from "../context.js";
 import { jobFilterSql, type JobFilter, type SqlCondition } from "./filter.js";
 import { nowSeconds } from "./query.js";
@@ -63,7 +64,8 @@ const num = (value: number | string | null | undefined): number => (typeof value
 export async function jobsStatistics(ctx: RequestContext, request: StatisticsRequest): Promise<JobsStatistics[]> {
   const reader = required(ctx.reader, "the database read pool");
   const now = nowSeconds();
-  const where = jobFilterSql(ctx.user, request.filters ?? [], now);
+  const dialect = reader.dialect;
+  const where = jobFilterSql(dialect, ctx.user, request.filters ?? [], now);
   const group = request.groupBy ? GROUP_COLUMN[request.groupBy] : undefined;
   const wants = (field: StatisticsField) => !request.fields || request.fields.has(field);
   const shortSeconds = ctx.config["short-running-jobs-duration"] ?? 300;
@@ -72,20 +74,21 @@ export async function jobsStatistics(ctx: RequestContext, request: StatisticsReq
   const grouped = group ? ` GROUP BY ${group}` : "";
   const weighted = (time: string, field: SecondsField) => (field === "totalWalltime" ? `SUM(${time})` : `SUM((${time}) * ${SECONDS_COLUMNS[field]})`);
 
-  const main = [`${id}`, "COUNT(*) AS totalJobs", ...(wants("shortJobs") ? ["SUM(job.duration < ?) AS short"] : []), ...seconds.map((f) => `${weighted("job.duration", f)} AS ${f}`)];
-  const running = [`${id}`, "COUNT(*) AS runningJobs", ...(wants("shortJobs") ? ["SUM(job.duration < ?) AS short"] : []), ...seconds.map((f) => `${weighted("? - job.start_time - job.duration", f)} AS ${f}`)];
+  const short = wants("shortJobs") ? [`${dialect.countWhere("job.duration < ?")} AS short`] : [];
+  const main = [`${id}`, 'COUNT(*) AS "totalJobs"', ...short, ...seconds.map((f) => `${weighted("job.duration", f)} AS "${f}"`)];
+  const running = [`${id}`, 'COUNT(*) AS "runningJobs"', ...short, ...seconds.map((f) => `${weighted("? - job.start_time - job.duration", f)} AS "${f}"`)];
   const shortParam = wants("shortJobs") ? [shortSeconds] : [];
   const mainSql = `SELECT ${main.join(", ")} FROM job WHERE ${where.sql}${grouped}`;
   const statements = [
     {
       // User names joined to the groups: one lookup per user, in the same scan.
-      sql: request.groupBy === "USER" ? `SELECT t.*, u.name AS name FROM (${mainSql}) AS t LEFT JOIN user AS u ON u.username = t.id` : mainSql,
+      sql: request.groupBy === "USER" ? `SELECT t.*, u.name AS name FROM (${mainSql}) AS t LEFT JOIN "user" AS u ON u.username = t.id` : mainSql,
       params: [...shortParam, ...where.params],
     },
     { sql: `SELECT ${running.join(", ")} FROM job WHERE job.job_state = 'running' AND ${where.sql}${grouped}`, params: [...shortParam, ...seconds.map(() => now), ...where.params] },
   ];
   const histograms = wants("histDuration") || wants("histNumNodes");
-  if (histograms) statements.push(...histogramStatements(group, where, now));
+  if (histograms) statements.push(...histogramStatements(dialect, group, where, now));
   const results = (await reader.batch(statements, "heavy")) as Row[][];
   const [mainRows, runningRows] = results as [Row[], Row[]];
 
@@ -116,10 +119,10 @@ export async function jobsStatistics(ctx: RequestContext, request: StatisticsReq
 }
 
 /** Duration (rounded hours) and node-count histograms, and the running jobs' moves between hours. */
-function histogramStatements(group: string | undefined, where: SqlCondition, now: number): { sql: string; params: unknown[] }[] {
+function histogramStatements(dialect: SqlDialect, group: string | undefined, where: SqlCondition, now: number): { sql: string; params: unknown[] }[] {
   const id = group ? `${group} AS id` : "'' AS id";
   const by = group ? `${group}, ` : "";
-  const hoursOf = (seconds: string) => `CAST(ROUND((${seconds}) / 3600.0) AS INTEGER)`;
+  const hoursOf = (seconds: string) => dialect.integer(`ROUND((${seconds}) / 3600.0)`);
   return [
     { sql: `SELECT ${id}, ${hoursOf("job.duration")} AS value, COUNT(*) AS count FROM job WHERE ${where.sql} GROUP BY ${by}value`, params: where.params },
     { sql: `SELECT ${id}, job.num_nodes AS value, COUNT(*) AS count FROM job WHERE ${where.sql} GROUP BY ${by}value`, params: where.params },
@@ -165,7 +168,7 @@ export const MAX_COUNT_GROUPS = 10_000;
 export async function jobsCount(ctx: RequestContext, request: CountRequest): Promise<{ name: string; count: number }[]> {
   const reader = required(ctx.reader, "the database read pool");
   const now = nowSeconds();
-  const where = jobFilterSql(ctx.user, request.filters ?? [], now);
+  const where = jobFilterSql(reader.dialect, ctx.user, request.filters ?? [], now);
   const group = GROUP_COLUMN[request.groupBy];
   const limit = request.limit == null ? MAX_COUNT_GROUPS : Math.max(0, Math.min(request.limit, MAX_COUNT_GROUPS));
   if (request.weight !== "NODE_HOURS") {

@@ -1,0 +1,64 @@
+/**
+ * The raw SQL of the services is written once, in the subset SQLite, MariaDB/MySQL and PostgreSQL
+ * share: `?` placeholders (numbered for PostgreSQL by the executor), identifiers and camelCase aliases
+ * in double quotes (MySQL connections run with ANSI_QUOTES), strings in single quotes with standard
+ * backslash handling (MySQL: NO_BACKSLASH_ESCAPES). What the three spell differently is here.
+ */
+export type SqlEngine = "sqlite" | "mysql" | "postgres";
+
+export interface SqlDialect {
+  readonly engine: SqlEngine;
+  /** The text of `key` in a JSON object stored as text in `column` (NULL when absent). */
+  jsonText(column: string, key: string): string;
+  /**
+   * A FROM item with one row per element of the JSON array in `column`, and the expression of an
+   * element's `hostname` (the job's resources).
+   */
+  hostnamesOf(column: string, alias: string): { from: string; hostname: string };
+  /** How many rows of the group satisfy `condition`. */
+  countWhere(condition: string): string;
+  /** `expression` as an integer (after ROUND). */
+  integer(expression: string): string;
+  /** A number column as its decimal text, for LIKE. */
+  text(expression: string): string;
+  /** LIKE as SQLite has it: case-insensitive for ASCII. */
+  readonly like: string;
+}
+
+export const SQLITE: SqlDialect = {
+  engine: "sqlite",
+  jsonText: (column, key) => `json_extract(${column}, '$.${key}')`,
+  hostnamesOf: (column, alias) => ({ from: `json_each(${column}) AS ${alias}`, hostname: `json_extract(${alias}.value, '$.hostname')` }),
+  // A comparison is 0 or 1 in SQLite; summing it is half the cost of a CASE over a million rows.
+  countWhere: (condition) => `SUM(${condition})`,
+  integer: (expression) => `CAST(${expression} AS INTEGER)`,
+  // LIKE converts by itself; a cast would only hide the column from the planner.
+  text: (expression) => expression,
+  like: "LIKE",
+};
+
+export const MYSQL: SqlDialect = {
+  engine: "mysql",
+  jsonText: (column, key) => `JSON_UNQUOTE(JSON_EXTRACT(${column}, '$.${key}'))`,
+  hostnamesOf: (column, alias) => ({
+    from: `JSON_TABLE(${column}, '$[*]' COLUMNS (hostname VARCHAR(255) PATH '$.hostname')) AS ${alias}`,
+    hostname: `${alias}.hostname`,
+  }),
+  countWhere: (condition) => `SUM(${condition})`,
+  integer: (expression) => `CAST(${expression} AS SIGNED)`,
+  text: (expression) => `CAST(${expression} AS CHAR)`,
+  // The default collations compare case-insensitively already.
+  like: "LIKE",
+};
+
+export const POSTGRES: SqlDialect = {
+  engine: "postgres",
+  jsonText: (column, key) => `(${column}::jsonb ->> '${key}')`,
+  hostnamesOf: (column, alias) => ({ from: `jsonb_array_elements(${column}::jsonb) AS ${alias}(value)`, hostname: `(${alias}.value ->> 'hostname')` }),
+  countWhere: (condition) => `COUNT(*) FILTER (WHERE ${condition})`,
+  integer: (expression) => `CAST(${expression} AS BIGINT)`,
+  text: (expression) => `CAST(${expression} AS TEXT)`,
+  like: "ILIKE",
+};
+
+export const DIALECTS: Record<SqlEngine, SqlDialect> = { sqlite: SQLITE, mysql: MYSQL, postgres: POSTGRES };

@@ -7,16 +7,9 @@ import { inspectDatabase, pendingMigrations, PRISMA_MIGRATIONS_TABLE, SchemaVers
 import { adoptLegacyDatabase, writeLegacyVersionMarker } from "./legacy.js";
 import { migrationList, readDatamodel, readMigrations, type MigrationFileInfo } from "./migration-files.js";
 import { NO_FILTERS, openSchemaEngine } from "./schema-engine.js";
+import { MigrationError, type MigrationResult } from "./result.js";
 
-export class MigrationError extends Error {}
-
-export interface MigrationResult {
-  created: boolean;
-  /** cc-backend (golang-migrate) versions applied before Prisma's history starts. */
-  legacyVersionsApplied: number[];
-  /** Prisma migrations applied, including a baseline recorded as applied for a cc-backend database. */
-  applied: string[];
-}
+export { MigrationError, type MigrationResult };
 
 /** The migration that describes cc-backend v1.0's schema; recorded, not run, on cc-backend databases. */
 function baselineOf(shipped: MigrationFileInfo[]): MigrationFileInfo {

@@ -5,6 +5,8 @@ import type { AuthUser } from "../auth/user.js";
 import type { Config } from "../config/load.js";
 import type { PrismaClient } from "../db/client.js";
 import type { ReadPool } from "../db/read-pool/pool.js";
+import type { JobWriter } from "../db/sql/job-writer.js";
+import { sqliteJobWriter } from "../db/writer.js";
 import type { Logger } from "../log.js";
 import type { MetricDataRepositories } from "../metricdata/repositories.js";
 import type { ArchivingQueue } from "./jobs/archiving.js";
@@ -24,6 +26,11 @@ export interface ServiceContext {
    * the write they guard cannot interleave with another request.
    */
   writer?: Database.Database;
+  /**
+   * The job writer for any engine (src/db/sql/job-writer.ts). Without it, the SQLite `writer`
+   * connection above is used through its queue of transactions.
+   */
+  jobWriter?: JobWriter;
   /** Worker threads with read-only connections: job lists, counts and statistics never block requests. */
   reader?: ReadPool;
   /** Where stopped jobs go to be archived; without it they are only logged (see jobs/archiving.ts). */
@@ -50,6 +57,12 @@ export class InputError extends Error {
 /** A part of the server that a request needs is not configured (no archive, no job writer): 503. */
 export class UnavailableError extends Error {
   readonly status = 503;
+}
+
+/** The job writer of the context, or an UnavailableError. */
+export function jobWriterOf(ctx: Pick<ServiceContext, "jobWriter" | "writer">): JobWriter {
+  if (ctx.jobWriter) return ctx.jobWriter;
+  return sqliteJobWriter(required(ctx.writer, "the job writer (database connection)"));
 }
 
 /** The dependency, or an UnavailableError naming it. */

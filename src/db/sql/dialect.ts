@@ -23,6 +23,8 @@ export interface SqlDialect {
   text(expression: string): string;
   /** LIKE as SQLite has it: case-insensitive for ASCII. */
   readonly like: string;
+  /** `INSERT INTO <into>` that skips a row whose unique key exists already. */
+  insertOrIgnore(into: string): string;
 }
 
 export const SQLITE: SqlDialect = {
@@ -35,6 +37,7 @@ export const SQLITE: SqlDialect = {
   // LIKE converts by itself; a cast would only hide the column from the planner.
   text: (expression) => expression,
   like: "LIKE",
+  insertOrIgnore: (into) => `INSERT OR IGNORE INTO ${into}`,
 };
 
 export const MYSQL: SqlDialect = {
@@ -49,6 +52,7 @@ export const MYSQL: SqlDialect = {
   text: (expression) => `CAST(${expression} AS CHAR)`,
   // The default collations compare case-insensitively already.
   like: "LIKE",
+  insertOrIgnore: (into) => `INSERT IGNORE INTO ${into}`,
 };
 
 export const POSTGRES: SqlDialect = {
@@ -59,6 +63,7 @@ export const POSTGRES: SqlDialect = {
   integer: (expression) => `CAST(${expression} AS BIGINT)`,
   text: (expression) => `CAST(${expression} AS TEXT)`,
   like: "ILIKE",
+  insertOrIgnore: (into) => `INSERT INTO ${into} ON CONFLICT DO NOTHING`,
 };
 
 export const DIALECTS: Record<SqlEngine, SqlDialect> = { sqlite: SQLITE, mysql: MYSQL, postgres: POSTGRES };

@@ -1,14 +1,12 @@
-import type Database from "better-sqlite3";
 import { ArchiveError } from "../../archive/backend.js";
 import type { JobMeta, Resource } from "../../archive/generated/archive-types.js";
 import { jobRowFromMeta } from "../../archive/job-row-from-meta.js";
-import { prepareJobInsert } from "../../db/jobs/bulk-insert.js";
+import { insertJob } from "../../db/jobs/insert-job.js";
 import type { JobState } from "../../db/jobs/job-row.js";
-import { writeTransaction } from "../../db/writer.js";
-import { InputError, required, type RequestContext } from "../context.js";
+import { isUniqueViolation } from "../../db/sql/job-writer.js";
+import { InputError, jobWriterOf, required, type RequestContext } from "../context.js";
 import { MONITORING } from "./records.js";
-import { attachTags, checkTag, type TagInput } from "./tags.js";
-import { preparedFor } from "../../db/prepared.js";
+import { addTags, checkTag, type TagInput } from "./tags.js";
 
 /** A job as a batch system announces it (cc-backend's JobMeta without what only finished jobs have). */
 export interface StartJobInput {
@@ -36,17 +34,6 @@ export interface StartJobInput {
   startTime: number;
 }
 
-interface StartStatements {
-  insert: ReturnType<typeof prepareJobInsert>;
-  recent: Database.Statement<[number, string, number], { id: number; jobId: number }>;
-}
-const statementsOf = preparedFor(
-  (writer): StartStatements => ({
-    insert: prepareJobInsert(writer),
-    recent: writer.prepare("SELECT id, job_id AS jobId FROM job WHERE job_id = ? AND cluster = ? AND start_time > ? LIMIT 1"),
-  }),
-);
-
 /** A job with the same jobId on the same cluster that started less than this before is the same job. */
 export const DUPLICATE_WINDOW_SECONDS = 24 * 3600;
 
@@ -60,12 +47,12 @@ export const HOSTNAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,254}$/;
  * list, valid state, a user, one resource per node, no negative counts. A job with the same jobId and
  * cluster whose start is less than 24 h before this one's (or later) already exists: 422.
  *
- * The duplicate check and the INSERT run in one synchronous transaction on the job writer, so of many
- * identical concurrent requests exactly one succeeds.
+ * The duplicate check and the INSERT run in one transaction that holds the lock of (cluster, jobId), so
+ * of many identical concurrent requests exactly one succeeds, on every engine.
  */
 export async function startJob(ctx: RequestContext, input: StartJobInput): Promise<{ id: number }> {
   const clusters = required(ctx.clusters, "the job archive (cluster configurations)");
-  const writer = required(ctx.writer, "the job writer (database connection)");
+  const writer = jobWriterOf(ctx);
   const tags = (input.tags ?? []).map(checkTag);
   for (const resource of input.resources ?? []) {
     if (typeof resource?.hostname !== "string" || !HOSTNAME.test(resource.hostname)) {
@@ -92,21 +79,25 @@ export async function startJob(ctx: RequestContext, input: StartJobInput): Promi
   // Statistics are not taken from a starting job (cc-backend neither); the footprint stays 0.
   row.monitoringStatus = input.monitoringStatus ?? MONITORING.runningOrArchiving;
 
-  const { insert, recent } = statementsOf(writer);
   let id: number;
   try {
-    id = await writeTransaction(writer, () => {
-      const existing = recent.get(row.jobId, row.cluster, row.startTime - DUPLICATE_WINDOW_SECONDS);
+    id = await writer.transaction(async (tx) => {
+      await tx.lock(`start:${row.cluster}:${row.jobId}`);
+      const existing = await tx.get<{ id: number; jobId: number }>('SELECT id, job_id AS "jobId" FROM job WHERE job_id = ? AND cluster = ? AND start_time > ? LIMIT 1', [
+        row.jobId,
+        row.cluster,
+        row.startTime - DUPLICATE_WINDOW_SECONDS,
+      ]);
       if (existing) {
         throw new InputError(`a job with that jobId, cluster and startTime already exists: dbid: ${existing.id}, jobid: ${existing.jobId}`, 422);
       }
-      const newId = insert(row)!;
-      attachTags(writer, newId, tags);
+      const newId = await insertJob(tx, row);
+      await addTags(tx, newId, tags);
       return newId;
     });
   } catch (error) {
     // Another process (an import) inserted the same (jobId, cluster, startTime) meanwhile.
-    if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") {
+    if (isUniqueViolation(error)) {
       throw new InputError(`a job with that jobId, cluster and startTime already exists: jobid: ${row.jobId}`, 422);
     }
     throw error;

@@ -1,11 +1,11 @@
 import type Database from "better-sqlite3";
 import { isJobState, type JobState } from "../../db/jobs/job-row.js";
-import { writeTransaction } from "../../db/writer.js";
-import type { Logger } from "../../log.js";
-import { InputError, required, type RequestContext } from "../context.js";
-import { archivingQueue, type ArchivingQueue } from "./archiving.js";
-import { describeSelector, findOnWriter, MONITORING, writerStatements, type JobRecord, type JobSelector, type JobWithTags } from "./records.js";
 import { preparedFor } from "../../db/prepared.js";
+import type { SqlTransaction } from "../../db/sql/job-writer.js";
+import type { Logger } from "../../log.js";
+import { InputError, jobWriterOf, type RequestContext } from "../context.js";
+import { archivingQueue, type ArchivingQueue } from "./archiving.js";
+import { describeSelector, findJob, MONITORING, tagsOfJob, writerStatements, type JobRecord, type JobSelector, type JobWithTags } from "./records.js";
 
 export interface StopJobInput {
   /** Unix seconds. */
@@ -14,9 +14,8 @@ export interface StopJobInput {
   jobState?: JobState;
 }
 
-const updateOf = preparedFor((writer) =>
-  writer.prepare<[string, number, number, number]>("UPDATE job SET job_state = ?, duration = ?, monitoring_status = ? WHERE id = ?"),
-);
+const STOP_SQL = "UPDATE job SET job_state = ?, duration = ?, monitoring_status = ? WHERE id = ?";
+const updateOf = preparedFor((writer) => writer.prepare<[string, number, number, number]>(STOP_SQL));
 
 /**
  * POST /api/jobs/stop_job/[{id}]: marks a running job as finished — state, duration = stopTime -
@@ -25,14 +24,14 @@ const updateOf = preparedFor((writer) =>
  * not running (stopped before) is 422, as later cc-backend versions answer.
  */
 export async function stopJob(ctx: RequestContext, selector: JobSelector, input: StopJobInput): Promise<JobWithTags> {
-  const writer = required(ctx.writer, "the job writer (database connection)");
+  const writer = jobWriterOf(ctx);
   const state = input.jobState ?? "completed";
   if (!isJobState(state)) throw new InputError(`invalid job state: ${JSON.stringify(state)}`);
   if (state === "running") throw new InputError('invalid job state: a stopped job cannot be "running"');
   if (!Number.isSafeInteger(input.stopTime) || input.stopTime < 0) throw new InputError(`stopTime must be a non-negative integer, got ${JSON.stringify(input.stopTime)}`);
 
-  const job = await writeTransaction(writer, () => {
-    const found = findOnWriter(writer, selector);
+  const job = await writer.transaction(async (tx) => {
+    const found = await findJob(tx, selector);
     if (!found) throw new InputError(`finding job failed: no job with ${describeSelector(selector)}`, 422);
     if (found.jobState !== "running") {
       throw new InputError(`jobId ${found.jobId} (id ${found.id}) on ${found.cluster}: job has already been stopped (state is: ${found.jobState})`, 422);
@@ -42,7 +41,7 @@ export async function stopJob(ctx: RequestContext, selector: JobSelector, input:
     }
     const duration = input.stopTime - found.startTime;
     if (duration > 2_147_483_647) throw new InputError(`stopTime ${input.stopTime} is too far after startTime ${found.startTime}`);
-    return markStopped(writer, found, state, input.stopTime);
+    return stopRunningJob(tx, found, state, input.stopTime);
   });
   handToArchiving(ctx, job);
   return job;
@@ -53,10 +52,20 @@ export async function stopJob(ctx: RequestContext, selector: JobSelector, input:
  * walltime: state, duration = stopTime - startTime, monitoring status. Call inside a write transaction
  * on `writer`, with a running job read in it and a stopTime after its start.
  */
-export function markStopped(writer: Database.Database, found: JobRecord, state: Exclude<JobState, "running">, stopTime: number): JobWithTags {
-  const duration = stopTime - found.startTime;
+export async function stopRunningJob(tx: SqlTransaction, found: JobRecord, state: Exclude<JobState, "running">, stopTime: number): Promise<JobWithTags> {
+  const { duration, monitoringStatus } = stoppedValues(found, stopTime);
+  await tx.run(STOP_SQL, [state, duration, monitoringStatus, found.id]);
+  return { ...found, jobState: state, duration, monitoringStatus, tags: await tagsOfJob(tx, found.id) };
+}
+
+function stoppedValues(found: JobRecord, stopTime: number): { duration: number; monitoringStatus: number } {
   // Monitoring stays disabled if it was; otherwise the job now waits for archiving.
-  const monitoringStatus = found.monitoringStatus === MONITORING.disabled ? MONITORING.disabled : MONITORING.runningOrArchiving;
+  return { duration: stopTime - found.startTime, monitoringStatus: found.monitoringStatus === MONITORING.disabled ? MONITORING.disabled : MONITORING.runningOrArchiving };
+}
+
+/** stopRunningJob for the walltime task's synchronous SQLite transaction. */
+export function markStopped(writer: Database.Database, found: JobRecord, state: Exclude<JobState, "running">, stopTime: number): JobWithTags {
+  const { duration, monitoringStatus } = stoppedValues(found, stopTime);
   updateOf(writer).run(state, duration, monitoringStatus, found.id);
   return { ...found, jobState: state, duration, monitoringStatus, tags: writerStatements(writer).tagsOf.all(found.id) };
 }

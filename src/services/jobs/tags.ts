@@ -1,10 +1,10 @@
 import type Database from "better-sqlite3";
-import { writeTransaction } from "../../db/writer.js";
+import type { SqlTransaction } from "../../db/sql/job-writer.js";
 import { AuthError } from "../../auth/auth.js";
 import { hasRole } from "../../auth/user.js";
 import { canSeeJob } from "../../auth/visibility.js";
-import { InputError, required, type RequestContext } from "../context.js";
-import { findOnWriter, MONITORING, writerStatements, type JobWithTags, type TagRecord } from "./records.js";
+import { InputError, jobWriterOf, type RequestContext } from "../context.js";
+import { findJob, MONITORING, tagsOfJob, type JobWithTags, type TagRecord } from "./records.js";
 import { preparedFor } from "../../db/prepared.js";
 
 export interface TagInput {
@@ -33,13 +33,28 @@ export function checkTag(tag: TagInput): TagInput {
   return { type: tag.type, name: tag.name };
 }
 
+const CREATE_TAG = "tag (tag_type, tag_name) VALUES (?, ?)";
+const FIND_TAG = "SELECT id FROM tag WHERE tag_type = ? AND tag_name = ?";
+const LINK_TAG = "jobtag (job_id, tag_id) VALUES (?, ?)";
+
+/** The tag of that type and name, created unless it exists, in a write transaction. */
+async function tagId(tx: SqlTransaction, tag: TagInput): Promise<number> {
+  await tx.run(tx.dialect.insertOrIgnore(CREATE_TAG), [tag.type, tag.name]);
+  return (await tx.get<{ id: number }>(FIND_TAG, [tag.type, tag.name]))!.id;
+}
+
+/** Adds tags (creating them if new) to a job, in a write transaction. */
+export async function addTags(tx: SqlTransaction, jobDbId: number, tags: TagInput[]): Promise<void> {
+  for (const tag of tags) await tx.run(tx.dialect.insertOrIgnore(LINK_TAG), [jobDbId, await tagId(tx, tag)]);
+}
+
 const tagStatements = preparedFor((db) => ({
-  create: db.prepare("INSERT OR IGNORE INTO tag (tag_type, tag_name) VALUES (?, ?)"),
-  find: db.prepare<[string, string], { id: number }>("SELECT id FROM tag WHERE tag_type = ? AND tag_name = ?"),
-  link: db.prepare("INSERT OR IGNORE INTO jobtag (job_id, tag_id) VALUES (?, ?)"),
+  create: db.prepare(`INSERT OR IGNORE INTO ${CREATE_TAG}`),
+  find: db.prepare<[string, string], { id: number }>(FIND_TAG),
+  link: db.prepare(`INSERT OR IGNORE INTO ${LINK_TAG}`),
 }));
 
-/** Adds tags (creating them if new) to a job; synchronous, for use inside a write transaction. */
+/** addTags for the SQLite bulk import, synchronous inside its transaction. */
 export function attachTags(db: Database.Database, jobDbId: number, tags: TagInput[]): void {
   const s = tagStatements(db);
   for (const tag of tags) {
@@ -55,13 +70,12 @@ export function attachTags(db: Database.Database, jobDbId: number, tags: TagInpu
  * cc-backend; if that fails the database keeps the tags and the problem is logged.
  */
 export async function tagJob(ctx: RequestContext, id: number, tags: TagInput[]): Promise<JobWithTags> {
-  const writer = required(ctx.writer, "the job writer (database connection)");
   const checked = tags.map(checkTag);
-  const job = await writeTransaction(writer, () => {
-    const found = findOnWriter(writer, { id });
+  const job = await jobWriterOf(ctx).transaction(async (tx) => {
+    const found = await findJob(tx, { id });
     if (!found) throw new InputError(`job with database id ${id} does not exist`, 404);
-    attachTags(writer, id, checked);
-    return { ...found, tags: writerStatements(writer).tagsOf.all(id) };
+    await addTags(tx, id, checked);
+    return { ...found, tags: await tagsOfJob(tx, id) };
   });
   if (job.jobState !== "running" && job.monitoringStatus === MONITORING.archived && ctx.archive) {
     await writeArchiveTags(ctx, job, job.tags);
@@ -80,13 +94,7 @@ async function writeArchiveTags(ctx: RequestContext, job: JobWithTags, tags: Tag
   }
 }
 
-const tagEdits = preparedFor((db) => ({
-  tagById: db.prepare<[number], TagRecord>("SELECT id, tag_type AS type, tag_name AS name FROM tag WHERE id = ?"),
-  link: db.prepare<[number, number]>("INSERT OR IGNORE INTO jobtag (job_id, tag_id) VALUES (?, ?)"),
-  unlink: db.prepare<[number, number]>("DELETE FROM jobtag WHERE job_id = ? AND tag_id = ?"),
-  deleteTag: db.prepare<[number]>("DELETE FROM tag WHERE id = ?"),
-  jobsOfTag: db.prepare<[number], { jobId: number }>("SELECT job_id AS jobId FROM jobtag WHERE tag_id = ?"),
-}));
+const tagById = (tx: SqlTransaction, id: number) => tx.get<TagRecord>("SELECT id, tag_type AS type, tag_name AS name FROM tag WHERE id = ?", [id]);
 
 function checkId(what: string, value: string | number): number {
   const id = typeof value === "number" ? value : /^\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
@@ -96,26 +104,20 @@ function checkId(what: string, value: string | number): number {
 
 /** createTag: the tag of that type and name, created unless it exists. */
 export async function createTag(ctx: RequestContext, input: TagInput): Promise<TagRecord> {
-  const writer = required(ctx.writer, "the job writer (database connection)");
   const tag = checkTag(input);
-  return writeTransaction(writer, () => {
-    const s = tagStatements(writer);
-    s.create.run(tag.type, tag.name);
-    return { id: s.find.get(tag.type, tag.name)!.id, ...tag };
-  });
+  return jobWriterOf(ctx).transaction(async (tx) => ({ id: await tagId(tx, tag), ...tag }));
 }
 
 /** deleteTag (admins only; unimplemented in cc-backend): removes the tag from every job and the archive. */
-export async function deleteTag(ctx: RequestContext, tagId: string | number): Promise<number> {
-  const writer = required(ctx.writer, "the job writer (database connection)");
+export async function deleteTag(ctx: RequestContext, tagRef: string | number): Promise<number> {
+  const writer = jobWriterOf(ctx);
   if (!hasRole(ctx.user, "admin")) throw new AuthError("only admins may delete tags", 403);
-  const id = checkId("tag id", tagId);
-  const { jobIds } = await writeTransaction(writer, () => {
-    const s = tagEdits(writer);
-    if (!s.tagById.get(id)) throw new InputError(`tag ${id} does not exist`, 404);
-    const jobIds = s.jobsOfTag.all(id).map((r) => r.jobId);
-    s.deleteTag.run(id);
-    return { jobIds };
+  const id = checkId("tag id", tagRef);
+  const jobIds = await writer.transaction(async (tx) => {
+    if (!(await tagById(tx, id))) throw new InputError(`tag ${id} does not exist`, 404);
+    const jobs = await tx.all<{ jobId: number }>('SELECT job_id AS "jobId" FROM jobtag WHERE tag_id = ?', [id]);
+    await tx.run("DELETE FROM tag WHERE id = ?", [id]);
+    return jobs.map((r) => r.jobId);
   });
   await rewriteArchiveTags(ctx, jobIds);
   return id;
@@ -126,17 +128,17 @@ export async function deleteTag(ctx: RequestContext, tagId: string | number): Pr
  * job's tags afterwards. Unknown tags are refused before anything changes.
  */
 export async function changeJobTags(ctx: RequestContext, jobRef: string | number, tagRefs: readonly (string | number)[], change: "add" | "remove"): Promise<TagRecord[]> {
-  const writer = required(ctx.writer, "the job writer (database connection)");
   const jobId = checkId("job id", jobRef);
   const tagIds = tagRefs.map((t) => checkId("tag id", t));
-  const tags = await writeTransaction(writer, () => {
-    const job = findOnWriter(writer, { id: jobId });
+  const tags = await jobWriterOf(ctx).transaction(async (tx) => {
+    const job = await findJob(tx, { id: jobId });
     if (!job || !canSeeJob(ctx.user, job)) throw new InputError(`job ${jobId} does not exist`, 404);
-    const s = tagEdits(writer);
-    const missing = tagIds.find((id) => !s.tagById.get(id));
-    if (missing !== undefined) throw new InputError(`tag ${missing} does not exist`, 404);
-    for (const id of tagIds) (change === "add" ? s.link : s.unlink).run(jobId, id);
-    return writerStatements(writer).tagsOf.all(jobId);
+    for (const id of tagIds) if (!(await tagById(tx, id))) throw new InputError(`tag ${id} does not exist`, 404);
+    for (const id of tagIds) {
+      if (change === "add") await tx.run(tx.dialect.insertOrIgnore(LINK_TAG), [jobId, id]);
+      else await tx.run("DELETE FROM jobtag WHERE job_id = ? AND tag_id = ?", [jobId, id]);
+    }
+    return tagsOfJob(tx, jobId);
   });
   await rewriteArchiveTags(ctx, [jobId]);
   return tags;
@@ -144,11 +146,15 @@ export async function changeJobTags(ctx: RequestContext, jobRef: string | number
 
 /** Archived jobs keep their tags in meta.json too (cc-backend reads them from there on --init-db). */
 async function rewriteArchiveTags(ctx: RequestContext, jobIds: number[]): Promise<void> {
-  if (!ctx.archive || !ctx.writer) return;
+  if (!ctx.archive || jobIds.length === 0) return;
+  const writer = jobWriterOf(ctx);
   for (const id of jobIds) {
-    const job = findOnWriter(ctx.writer, { id });
-    if (job && job.jobState !== "running" && job.monitoringStatus === MONITORING.archived) {
-      await writeArchiveTags(ctx, { ...job, tags: [] }, writerStatements(ctx.writer).tagsOf.all(id));
+    const found = await writer.transaction(async (tx) => {
+      const job = await findJob(tx, { id });
+      return job && { job, tags: await tagsOfJob(tx, id) };
+    });
+    if (found && found.job.jobState !== "running" && found.job.monitoringStatus === MONITORING.archived) {
+      await writeArchiveTags(ctx, { ...found.job, tags: [] }, found.tags);
     }
   }
 }

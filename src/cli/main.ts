@@ -1,11 +1,13 @@
 import { existsSync } from "node:fs";
 import type http from "node:http";
 import { generateKeyPair } from "../auth/keys.js";
-import { loadConfig, resolveDbSetting, type Config } from "../config/load.js";
+import { loadConfig, type Config } from "../config/load.js";
+import type { DatabaseLocation } from "../db/dsn.js";
 import { createLogger, isLogLevel, type Logger } from "../log.js";
 import type { ServiceContext } from "../services/context.js";
 import { versionText } from "../version.js";
 import { helpText, parseFlags, UsageError, type Flags } from "./flags.js";
+import { assertDatabaseCurrent, databaseLocation, migrateDatabase, openServerJobWriter } from "./database.js";
 import { initDirectory } from "./init.js";
 
 /** A step that failed for a reason the user can act on: printed as one line, exit code 1. */
@@ -29,9 +31,10 @@ function loadEnvFile(file: string): void {
   }
 }
 
-function databaseFile(config: Config): string {
-  if (config["db-driver"] !== "sqlite3") throw notImplemented(`db-driver ${config["db-driver"]}`);
-  return resolveDbSetting(config.db);
+/** The SQLite file, for what only SQLite does so far. */
+function sqliteFile(location: DatabaseLocation, flag: string): string {
+  if (location.driver !== "sqlite3") throw notImplemented(`${flag} with db-driver ${location.driver}`);
+  return location.file;
 }
 
 function parseNewUser(spec: string): { username: string; roles: string[]; password: string } {
@@ -60,20 +63,13 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
   loadEnvFile("./.env");
   const { config, warnings } = loadConfig(flags.config || "./config.json", flags.config !== undefined);
   for (const warning of warnings) logger.warn(warning);
-  const dbFile = databaseFile(config);
+  const location = databaseLocation(config);
 
   if (flags["migrate-db"] || flags.init) {
-    if (flags.init && existsSync(dbFile)) {
-      // --init alone never touches an existing database.
+    if (flags.init && (location.driver !== "sqlite3" || existsSync(location.file))) {
+      // --init alone never touches an existing database (nor a database server).
     } else {
-      const { migrateSqliteDatabase } = await import("../db/migrate/runner.js");
-      const result = await migrateSqliteDatabase(dbFile);
-      const steps = [
-        ...(result.created ? [`created ${dbFile}`] : []),
-        ...result.legacyVersionsApplied.map((v) => `upgraded cc-backend schema to version ${v}`),
-        ...result.applied.map((name) => `applied ${name}`),
-      ];
-      console.log(steps.length > 0 ? steps.join("\n") : `database ${dbFile} is up to date`);
+      console.log((await migrateDatabase(location)).join("\n"));
     }
     if (flags["migrate-db"]) return;
   }
@@ -85,11 +81,10 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
   }
 
   // Loaded here, not at the top: --help, --version and --init should not pay for Prisma and the server.
-  const { assertSchemaCurrent } = await import("../db/migrate/runner.js");
-  assertSchemaCurrent(dbFile);
-  const { createPrismaClient } = await import("../db/client.js");
+  await assertDatabaseCurrent(location);
+  const { openPrismaClient } = await import("../db/client.js");
   const { addUser, deleteUser } = await import("../services/users.js");
-  const prisma = createPrismaClient(dbFile);
+  const prisma = openPrismaClient(location);
   const services: ServiceContext = { prisma, config, logger };
   let server: http.Server | undefined;
   const stopTasks: (() => unknown)[] = [];
@@ -118,8 +113,8 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
       const { Authenticator } = await import("../auth/auth.js");
       console.log(await new Authenticator(prisma, config).tokenFor(flags.jwt));
     }
-    if (flags["init-db"]) await runInitDb(config, dbFile, logger);
-    if (flags["import-job"]) await runImportJob(config, dbFile, flags["import-job"]);
+    if (flags["init-db"]) await runInitDb(config, sqliteFile(location, "init-db"), logger);
+    if (flags["import-job"]) await runImportJob(config, sqliteFile(location, "import-job"), flags["import-job"]);
     if (flags.server) {
       const { createApp } = await import("../server/app.js");
       const { listen } = await import("../server/listen.js");
@@ -132,14 +127,20 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
       // As cc-backend: no server without a readable job archive and valid cluster.json files.
       const { openArchive } = await import("../archive/open.js");
       const { ClusterRegistry } = await import("../archive/clusters.js");
-      const { openJobWriter } = await import("../db/writer.js");
       services.archive = await openArchive(config);
       services.clusters = await ClusterRegistry.load(services.archive);
-      const writer = openJobWriter(dbFile);
-      services.writer = writer;
-      stopTasks.push(() => writer.close());
-      const { ReadPool } = await import("../db/read-pool/pool.js");
-      const reader = new ReadPool(dbFile, { logger });
+      if (location.driver === "sqlite3") {
+        const { openJobWriter } = await import("../db/writer.js");
+        const writer = openJobWriter(location.file);
+        services.writer = writer;
+        stopTasks.push(() => writer.close());
+      } else {
+        const jobWriter = await openServerJobWriter(location, logger);
+        services.jobWriter = jobWriter;
+        stopTasks.push(() => jobWriter.close());
+      }
+      const { openReadPool } = await import("../db/read-pool/open.js");
+      const reader = await openReadPool(location, { logger });
       services.reader = reader;
       stopTasks.push(() => reader.close());
       // The embedded metric store of clusters with metricDataRepository kind "internal" (the default).
@@ -155,13 +156,15 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
       // Archives stopped jobs, first those a previous run left waiting. Stopped before everything
       // else: it reads the metric store and writes through the writer.
       const { ArchivingWorker } = await import("../services/archiving/worker.js");
-      const archiving = new ArchivingWorker({ writer, archive: services.archive, clusters: services.clusters, metricData, logger });
+      const { jobWriterOf } = await import("../services/context.js");
+      const jobWriter = jobWriterOf(services);
+      const archiving = new ArchivingWorker({ jobWriter, archive: services.archive, clusters: services.clusters, metricData, logger });
       services.archiving = archiving;
       archiving.start();
       stopTasks.unshift(() => archiving.close());
       // Walltime stopping, archive retention and compression (as config.json asks): stopped first of all.
       const { startBackgroundTasks } = await import("../services/tasks/index.js");
-      const tasks = startBackgroundTasks(config, { writer, archive: services.archive, archiving, logger });
+      const tasks = startBackgroundTasks(config, { jobWriter, archive: services.archive, archiving, logger });
       stopTasks.unshift(() => tasks.stop());
       const secure = Boolean(config["https-cert-file"] && config["https-key-file"]);
       const app = createApp(services, auth, { dev: flags.dev ?? false, sessionKey: process.env.SESSION_KEY?.trim() || undefined, secure, metricStore });

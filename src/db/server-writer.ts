@@ -21,15 +21,18 @@ export class MysqlJobWriter implements JobWriter {
   async transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
     const connection: MysqlConnection = await this.pool.getConnection();
     const locks: string[] = [];
+    // Prepared on the server (binary protocol): the driver's own placeholder parser would read the
+    // standard string '\' (LIKE ... ESCAPE) as an unterminated MySQL escape.
+    const query = (sql: string, params: readonly unknown[] = []) => connection.execute(sql, params as unknown[]);
     const tx: SqlTransaction = {
       dialect: MYSQL,
-      all: async <R>(sql: string, params: readonly unknown[] = []) => [...((await connection.query(sql, params)) as R[])],
-      get: async <R>(sql: string, params: readonly unknown[] = []) => ((await connection.query(sql, params)) as R[])[0],
-      run: async (sql, params = []) => Number(((await connection.query(sql, params)) as { affectedRows: number }).affectedRows),
-      insert: async (sql, params = []) => Number(((await connection.query(sql, params)) as { insertId: number | bigint }).insertId),
+      all: async <R>(sql: string, params?: readonly unknown[]) => [...((await query(sql, params)) as R[])],
+      get: async <R>(sql: string, params?: readonly unknown[]) => ((await query(sql, params)) as R[])[0],
+      run: async (sql, params) => Number(((await query(sql, params)) as { affectedRows: number }).affectedRows),
+      insert: async (sql, params) => Number(((await query(sql, params)) as { insertId: number | bigint }).insertId),
       lock: async (key) => {
         const name = `ccb:${key}`.slice(0, 64);
-        const [row] = (await connection.query("SELECT GET_LOCK(?, ?) AS got", [name, LOCK_WAIT_SECONDS])) as Row[];
+        const [row] = (await query("SELECT GET_LOCK(?, ?) AS got", [name, LOCK_WAIT_SECONDS])) as Row[];
         if (Number(row?.got) !== 1) throw Object.assign(new Error(`database is busy: no lock on ${key} within ${LOCK_WAIT_SECONDS} s`), { code: "SQLITE_BUSY" });
         locks.push(name);
       },

@@ -115,11 +115,3 @@ export function sqliteJobWriter(db: Database.Database): SqliteJobWriter {
   if (!writer) writers.set(db, (writer = new SqliteJobWriter(db)));
   return writer;
 }
-
-/**
- * Runs synchronous `work` as one IMMEDIATE transaction in the connection's queue of transactions.
- * Whatever `work` throws rolls the transaction back and reaches the caller unchanged.
- */
-export function writeTransaction<T>(db: Database.Database, work: () => T, budgetMs = BUSY_TIMEOUT_MS): Promise<T> {
-  return sqliteJobWriter(db).transaction(async () => work(), budgetMs);
-}

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openJobWriter } from "../../src/db/writer.ts";
+import { openJobWriter, sqliteJobWriter } from "../../src/db/writer.ts";
 import { silentLogger } from "../../src/log.ts";
 import type { MetricStore } from "../../src/metricdata/internal/store.ts";
 import { ArchivingWorker } from "../../src/services/archiving/worker.ts";
@@ -154,7 +154,7 @@ beforeAll(async () => {
   const workerWriter = openJobWriter(dbFile);
   // Archiving needs a metric data repository, which this worker lacks: a stopped job fails its first
   // attempt and waits for a retry long after the test, so it stays in the queue.
-  worker = new ArchivingWorker({ writer: workerWriter, archive, clusters, logger: silentLogger }, { retryDelaysMs: [600_000] });
+  worker = new ArchivingWorker({ jobWriter: sqliteJobWriter(workerWriter), archive, clusters, logger: silentLogger }, { retryDelaysMs: [600_000] });
   worker.start();
   afterAll(async () => {
     await worker.close(1000);

@@ -17,7 +17,7 @@ import { jobDirectory, type JobKey } from "../../src/archive/paths.ts";
 import { validateJobData, validateJobMeta } from "../../src/archive/validate.ts";
 import { prepareJobInsert } from "../../src/db/jobs/bulk-insert.ts";
 import type { JobRow } from "../../src/db/jobs/job-row.ts";
-import { openJobWriter } from "../../src/db/writer.ts";
+import { openJobWriter, sqliteJobWriter } from "../../src/db/writer.ts";
 import { silentLogger, type Logger } from "../../src/log.ts";
 import { ingestLines } from "../../src/metricdata/internal/ingest.ts";
 import { InternalMetricDataRepository } from "../../src/metricdata/internal/repository.ts";
@@ -175,7 +175,7 @@ afterAll(async () => {
 function newWorker(options: ArchivingWorkerOptions & { logger?: Logger; metricData?: MetricDataRepositories | null } = {}): ArchivingWorker {
   const { logger = silentLogger, metricData, ...rest } = options;
   const worker = new ArchivingWorker(
-    { writer, archive, clusters, metricData: metricData === null ? undefined : (metricData ?? repositories((c) => (c === C ? repository : undefined))), logger },
+    { jobWriter: sqliteJobWriter(writer), archive, clusters, metricData: metricData === null ? undefined : (metricData ?? repositories((c) => (c === C ? repository : undefined))), logger },
     { retryDelaysMs: [20, 40], ...rest },
   );
   workers.push(worker);

@@ -15,7 +15,7 @@ import { jobDirectory, type JobKey } from "../../src/archive/paths.ts";
 import { parseConfig } from "../../src/config/load.ts";
 import { prepareJobInsert } from "../../src/db/jobs/bulk-insert.ts";
 import { MONITORING, type JobRow } from "../../src/db/jobs/job-row.ts";
-import { openJobWriter } from "../../src/db/writer.ts";
+import { openJobWriter, sqliteJobWriter } from "../../src/db/writer.ts";
 import { silentLogger } from "../../src/log.ts";
 import { compressionTask, type CompressionSummary } from "../../src/services/tasks/compression.ts";
 import { configuredTasks } from "../../src/services/tasks/index.ts";
@@ -114,7 +114,7 @@ describe("stop-jobs-exceeding-walltime", () => {
     const queue = new RecordingQueue();
     const { logger, messages } = captureLogger();
 
-    const task = walltimeTask({ writer, archiving: queue, logger }, { graceSeconds: GRACE, now: () => NOW });
+    const task = walltimeTask({ jobWriter: sqliteJobWriter(writer), archiving: queue, logger }, { graceSeconds: GRACE, now: () => NOW });
     const result = (await task.run(never)) as { stopped: number };
 
     expect(result.stopped).toBe(3);
@@ -136,7 +136,7 @@ describe("stop-jobs-exceeding-walltime", () => {
     const { writer, insert } = await database();
     const ids = Array.from({ length: 7 }, (_, i) => insert({ walltime: 60, startTime: NOW - DAY - i }));
     const queue = new RecordingQueue();
-    const all = walltimeTask({ writer, archiving: queue, logger: silentLogger }, { graceSeconds: GRACE, batchSize: 2, now: () => NOW });
+    const all = walltimeTask({ jobWriter: sqliteJobWriter(writer), archiving: queue, logger: silentLogger }, { graceSeconds: GRACE, batchSize: 2, now: () => NOW });
     expect(((await all.run(never)) as { stopped: number }).stopped).toBe(7);
     expect(queue.jobs.sort()).toEqual([...ids].sort());
 
@@ -148,7 +148,7 @@ describe("stop-jobs-exceeding-walltime", () => {
       RecordingQueue.prototype.enqueue.call(stopping, id);
       if (stopping.jobs.length === 2) abort.abort();
     };
-    const interrupted = (await walltimeTask({ writer, archiving: stopping, logger: silentLogger }, { graceSeconds: GRACE, batchSize: 2, now: () => NOW }).run(abort.signal)) as {
+    const interrupted = (await walltimeTask({ jobWriter: sqliteJobWriter(writer), archiving: stopping, logger: silentLogger }, { graceSeconds: GRACE, batchSize: 2, now: () => NOW }).run(abort.signal)) as {
       stopped: number;
       interrupted: boolean;
     };
@@ -158,9 +158,9 @@ describe("stop-jobs-exceeding-walltime", () => {
 
   it("reads only running jobs through their partial index, never the whole table", async () => {
     const { writer } = await database();
-    const plan = (writer.prepare(`EXPLAIN QUERY PLAN ${EXCEEDING_WALLTIME_SQL}`).all({ grace: 1, now: NOW, limit: 10 }) as { detail: string }[]).map((r) => r.detail).join("; ");
+    const plan = (writer.prepare(`EXPLAIN QUERY PLAN ${EXCEEDING_WALLTIME_SQL}`).all(1, NOW, 10) as { detail: string }[]).map((r) => r.detail).join("; ");
     expect(plan).toMatch(/USING (COVERING )?INDEX job_running/);
-    const scan = (writer.prepare(`EXPLAIN QUERY PLAN ${OLD_JOBS_SQL}`).all({ after: 0, until: 10, before: NOW, notBefore: 0, orAfterId: 0 }) as { detail: string }[])
+    const scan = (writer.prepare(`EXPLAIN QUERY PLAN ${OLD_JOBS_SQL}`).all(0, 10, NOW, 0, 0) as { detail: string }[])
       .map((r) => r.detail)
       .join("; ");
     expect(scan).toContain("INTEGER PRIMARY KEY (rowid>? AND rowid<?)");
@@ -217,7 +217,7 @@ describe("archive retention", () => {
   it("policy delete with includeDB: old jobs leave the archive and the database; recent, running and waiting jobs stay", async () => {
     const s = await archiveSetup("retention-delete");
     const { logger, messages } = captureLogger();
-    const task = retentionTask({ writer: s.writer, archive: s.archive, logger }, { policy: "delete", ageDays: 30, includeDB: true, now: () => NOW, batchSize: 1 });
+    const task = retentionTask({ jobWriter: sqliteJobWriter(s.writer), archive: s.archive, logger }, { policy: "delete", ageDays: 30, includeDB: true, now: () => NOW, batchSize: 1 });
     const summary = (await task.run(never)) as RetentionSummary;
 
     expect(summary).toEqual({ archived: 2, notInArchive: 1, deletedFromDb: 3, failed: 0, interrupted: false });
@@ -243,7 +243,7 @@ describe("archive retention", () => {
   it("policy delete without includeDB: the archive entries go, every database row stays", async () => {
     const s = await archiveSetup("retention-keep-db");
     const rows = jobCount(s.writer);
-    const summary = (await retentionTask({ writer: s.writer, archive: s.archive, logger: silentLogger }, { policy: "delete", ageDays: 30, includeDB: false, now: () => NOW }).run(never)) as RetentionSummary;
+    const summary = (await retentionTask({ jobWriter: sqliteJobWriter(s.writer), archive: s.archive, logger: silentLogger }, { policy: "delete", ageDays: 30, includeDB: false, now: () => NOW }).run(never)) as RetentionSummary;
     expect(summary).toMatchObject({ archived: 2, deletedFromDb: 0 });
     for (const job of s.old) {
       expect(hasJobDir(s.root, job.key)).toBe(false);
@@ -259,7 +259,7 @@ describe("archive retention", () => {
     const originalMeta = await s.archive.loadMeta(emmyJobs[1]!);
     const rows = jobCount(s.writer);
 
-    const keepRows = retentionTask({ writer: s.writer, archive: s.archive, logger: silentLogger }, { policy: "move", ageDays: 30, includeDB: false, location, now: () => NOW });
+    const keepRows = retentionTask({ jobWriter: sqliteJobWriter(s.writer), archive: s.archive, logger: silentLogger }, { policy: "move", ageDays: 30, includeDB: false, location, now: () => NOW });
     expect(await keepRows.run(never)).toMatchObject({ archived: 2, deletedFromDb: 0 });
     expect(jobCount(s.writer)).toBe(rows);
     for (const [i, key] of emmyJobs.entries()) {
@@ -273,7 +273,7 @@ describe("archive retention", () => {
     expect(await moved.loadMeta(emmyJobs[1]!)).toEqual(originalMeta);
 
     // With includeDB the rows of the jobs no longer in the archive go as well.
-    const dropRows = retentionTask({ writer: s.writer, archive: s.archive, logger: silentLogger }, { policy: "move", ageDays: 30, includeDB: true, location, now: () => NOW });
+    const dropRows = retentionTask({ jobWriter: sqliteJobWriter(s.writer), archive: s.archive, logger: silentLogger }, { policy: "move", ageDays: 30, includeDB: true, location, now: () => NOW });
     expect(await dropRows.run(never)).toMatchObject({ archived: 0, notInArchive: 3, deletedFromDb: 3 });
     for (const job of s.old) expect(jobRow(s.writer, job.id)).toBeUndefined();
     expect(filesBelow(jobDirectory(location, emmyJobs[0]!))).toEqual(before[0]);
@@ -294,7 +294,7 @@ describe("archive retention", () => {
     afterAll(() => rmSync(location, { recursive: true, force: true }));
     const before = emmyJobs.map((key) => filesBelow(jobDirectory(s.root, key)));
     const originalData = await s.archive.loadData(emmyJobs[0]!);
-    const task = retentionTask({ writer: s.writer, archive: s.archive, logger: silentLogger }, { policy: "move", ageDays: 30, includeDB: true, location, now: () => NOW });
+    const task = retentionTask({ jobWriter: sqliteJobWriter(s.writer), archive: s.archive, logger: silentLogger }, { policy: "move", ageDays: 30, includeDB: true, location, now: () => NOW });
     expect(await task.run(never)).toEqual({ archived: 2, notInArchive: 1, deletedFromDb: 3, failed: 0, interrupted: false });
     for (const [i, key] of emmyJobs.entries()) {
       expect(hasJobDir(s.root, key)).toBe(false);
@@ -316,19 +316,19 @@ describe("archive retention", () => {
       },
     });
     const options = { policy: "delete", ageDays: 30, includeDB: true, now: () => NOW, batchSize: 1 } as const;
-    const first = (await retentionTask({ writer: s.writer, archive: stopping, logger: silentLogger }, options).run(abort.signal)) as RetentionSummary;
+    const first = (await retentionTask({ jobWriter: sqliteJobWriter(s.writer), archive: stopping, logger: silentLogger }, options).run(abort.signal)) as RetentionSummary;
     expect(first).toEqual({ archived: 1, notInArchive: 0, deletedFromDb: 1, failed: 0, interrupted: true });
     expect(s.old.filter((job) => hasJobDir(s.root, job.key))).toHaveLength(1);
     expect(s.old.filter((job) => jobRow(s.writer, job.id))).toHaveLength(1);
 
-    const rest = (await retentionTask({ writer: s.writer, archive: s.archive, logger: silentLogger }, options).run(never)) as RetentionSummary;
+    const rest = (await retentionTask({ jobWriter: sqliteJobWriter(s.writer), archive: s.archive, logger: silentLogger }, options).run(never)) as RetentionSummary;
     expect(rest).toEqual({ archived: 1, notInArchive: 1, deletedFromDb: 2, failed: 0, interrupted: false });
     expect(s.old.filter((job) => hasJobDir(s.root, job.key) || jobRow(s.writer, job.id))).toEqual([]);
   });
 
   it("walks the job table in id ranges: with one id per query every old job is still found", async () => {
     const s = await archiveSetup("retention-small-slices");
-    const summary = (await retentionTask({ writer: s.writer, archive: s.archive, logger: silentLogger }, { policy: "delete", ageDays: 30, includeDB: true, now: () => NOW, idsPerQuery: 1 }).run(never)) as RetentionSummary;
+    const summary = (await retentionTask({ jobWriter: sqliteJobWriter(s.writer), archive: s.archive, logger: silentLogger }, { policy: "delete", ageDays: 30, includeDB: true, now: () => NOW, idsPerQuery: 1 }).run(never)) as RetentionSummary;
     expect(summary).toMatchObject({ archived: 2, notInArchive: 1, deletedFromDb: 3 });
   });
 });
@@ -360,7 +360,7 @@ describe("archive compression", () => {
     writeFileSync(path.join(recentDir, "data.json"), JSON.stringify(SMALL_DATA));
     const { logger, messages } = captureLogger();
 
-    const task = compressionTask({ writer: s.writer, archive: s.archive, logger }, { olderThanDays: 7, now: () => NOW, batchSize: 1 });
+    const task = compressionTask({ jobWriter: sqliteJobWriter(s.writer), archive: s.archive, logger }, { olderThanDays: 7, now: () => NOW, batchSize: 1 });
     const summary = (await task.run(never)) as CompressionSummary;
     expect(summary).toEqual({ compressed: 2, checked: 3, failed: 0, interrupted: false });
     for (const [i, key] of emmyJobs.entries()) {
@@ -374,7 +374,7 @@ describe("archive compression", () => {
 
   it("a later run skips what a complete run covered, but finds jobs added since", async () => {
     const s = await plainArchive("compression-rerun", true);
-    const task = compressionTask({ writer: s.writer, archive: s.archive, logger: silentLogger }, { olderThanDays: 7, now: () => NOW });
+    const task = compressionTask({ jobWriter: sqliteJobWriter(s.writer), archive: s.archive, logger: silentLogger }, { olderThanDays: 7, now: () => NOW });
     expect(await task.run(never)).toMatchObject({ compressed: 2, checked: 3 });
     expect(await task.run(never)).toEqual({ compressed: 0, checked: 0, failed: 0, interrupted: false });
 
@@ -401,7 +401,7 @@ describe("archive compression", () => {
         },
       },
     });
-    const summary = (await compressionTask({ writer: s.writer, archive: stopping, logger: silentLogger }, { olderThanDays: 7, now: () => NOW, batchSize: 1 }).run(abort.signal)) as CompressionSummary;
+    const summary = (await compressionTask({ jobWriter: sqliteJobWriter(s.writer), archive: stopping, logger: silentLogger }, { olderThanDays: 7, now: () => NOW, batchSize: 1 }).run(abort.signal)) as CompressionSummary;
     expect(summary).toMatchObject({ compressed: 1, interrupted: true });
     const plain = emmyJobs.filter((key) => existsSync(path.join(jobDirectory(s.root, key), "data.json")));
     expect(plain).toHaveLength(1);
@@ -531,7 +531,7 @@ describe("tasks from config.json", () => {
     const { writer } = await database();
     const archive = await FileArchive.create(path.join(dir, `config-archive-${nextJobId++}`));
     const { logger, messages } = captureLogger();
-    const tasks = configuredTasks(parseConfig(config).config, { writer, archive, logger });
+    const tasks = configuredTasks(parseConfig(config).config, { jobWriter: sqliteJobWriter(writer), archive, logger });
     return { names: tasks.map((t) => t.name), intervals: tasks.map((t) => t.intervalMs), messages: messages() };
   }
 
@@ -552,7 +552,7 @@ describe("tasks from config.json", () => {
   it("includeDB defaults to true, as in cc-backend", async () => {
     const s = await archiveSetup("retention-config-default");
     const [task] = configuredTasks(parseConfig({ archive: { kind: "file", path: s.root, retention: { policy: "delete", age: 30 } } }).config, {
-      writer: s.writer,
+      jobWriter: sqliteJobWriter(s.writer),
       archive: s.archive,
       logger: silentLogger,
     });

@@ -43,7 +43,8 @@ export class MysqlReadExecutor implements ReadExecutor {
       if (snapshot) await connection.query("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
       const results: unknown[] = [];
       for (const statement of statements) {
-        const rows = (await connection.query(statement.sql, statement.params ?? [])) as Row[];
+        // Prepared on the server: the driver's placeholder parser would misread the standard '\\'.
+        const rows = (await connection.execute(statement.sql, statement.params ?? [])) as Row[];
         results.push(shape([...rows], statement));
       }
       if (snapshot) await connection.query("COMMIT");

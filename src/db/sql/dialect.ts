@@ -21,8 +21,10 @@ export interface SqlDialect {
   integer(expression: string): string;
   /** A number column as its decimal text, for LIKE. */
   text(expression: string): string;
-  /** LIKE as SQLite has it: case-insensitive for ASCII. */
-  readonly like: string;
+  /** `<expression> LIKE` as SQLite has it: case-insensitive for ASCII. */
+  like(expression: string): string;
+  /** After `ASC`/`DESC`: NULL sorts as the smallest value, as on SQLite and MySQL. */
+  nullsSmallest(direction: "ASC" | "DESC"): string;
   /** `INSERT INTO <into>` that skips a row whose unique key exists already. */
   insertOrIgnore(into: string): string;
 }
@@ -36,7 +38,8 @@ export const SQLITE: SqlDialect = {
   integer: (expression) => `CAST(${expression} AS INTEGER)`,
   // LIKE converts by itself; a cast would only hide the column from the planner.
   text: (expression) => expression,
-  like: "LIKE",
+  like: (expression) => `${expression} LIKE`,
+  nullsSmallest: () => "",
   insertOrIgnore: (into) => `INSERT OR IGNORE INTO ${into}`,
 };
 
@@ -50,8 +53,9 @@ export const MYSQL: SqlDialect = {
   countWhere: (condition) => `SUM(${condition})`,
   integer: (expression) => `CAST(${expression} AS SIGNED)`,
   text: (expression) => `CAST(${expression} AS CHAR)`,
-  // The default collations compare case-insensitively already.
-  like: "LIKE",
+  // Job names compare exactly (utf8mb4_bin, see prisma/mysql/migrations), JSON text too: patterns not.
+  like: (expression) => `${expression} COLLATE utf8mb4_general_ci LIKE`,
+  nullsSmallest: () => "",
   insertOrIgnore: (into) => `INSERT IGNORE INTO ${into}`,
 };
 
@@ -62,7 +66,8 @@ export const POSTGRES: SqlDialect = {
   countWhere: (condition) => `COUNT(*) FILTER (WHERE ${condition})`,
   integer: (expression) => `CAST(${expression} AS BIGINT)`,
   text: (expression) => `CAST(${expression} AS TEXT)`,
-  like: "ILIKE",
+  like: (expression) => `${expression} ILIKE`,
+  nullsSmallest: (direction) => (direction === "ASC" ? " NULLS FIRST" : " NULLS LAST"),
   insertOrIgnore: (into) => `INSERT INTO ${into} ON CONFLICT DO NOTHING`,
 };
 

@@ -4,13 +4,13 @@
  * database. The archive is written before the database, so a crash in between leaves a job that
  * still waits but is complete in the archive; the next attempt only updates the database.
  */
-import type Database from "better-sqlite3";
 import type { ArchiveBackend } from "../../archive/backend.js";
 import type { ClusterRegistry } from "../../archive/clusters.js";
 import { footprintOf } from "../../archive/footprint.js";
 import type { Unit } from "../../archive/generated/archive-types.js";
 import type { JobKey } from "../../archive/paths.js";
 import { ArchiveValidationError } from "../../archive/validate.js";
+import type { JobWriter } from "../../db/sql/job-writer.js";
 import type { Logger } from "../../log.js";
 import type { MetricDataRepositories } from "../../metricdata/repositories.js";
 import type { MetricScope } from "../../metricdata/scopes.js";
@@ -20,7 +20,7 @@ import { jobStatistics, withSeriesStatistics } from "./statistics.js";
 import { markArchived, waitingJob } from "./waiting-jobs.js";
 
 export interface ArchivingContext {
-  writer: Database.Database;
+  jobWriter: JobWriter;
   archive: ArchiveBackend;
   clusters: ClusterRegistry;
   /** Read at each attempt: a cluster without a repository fails (and is retried). */
@@ -61,7 +61,7 @@ export function archiveScopes(job: Pick<JobRecord, "numNodes" | "numAcc">): Metr
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export async function archiveJob(ctx: ArchivingContext, id: number, signal?: AbortSignal): Promise<ArchivingOutcome> {
-  const job = waitingJob(ctx.writer, id);
+  const job = await waitingJob(ctx.jobWriter, id);
   if (!job) return { kind: "not waiting" };
   const key: JobKey = { jobId: job.jobId, cluster: job.cluster, startTime: job.startTime };
 
@@ -70,7 +70,7 @@ export async function archiveJob(ctx: ArchivingContext, id: number, signal?: Abo
     const meta = await ctx.archive.loadMeta(key).catch((error: unknown) => {
       throw new ArchivingError(`the archive holds a meta.json for the job that cannot be read: ${reason(error)}`, true);
     });
-    await markArchived(ctx.writer, id, footprintOf(meta));
+    await markArchived(ctx.jobWriter, id, footprintOf(meta));
     return { kind: "finished" };
   }
 
@@ -113,6 +113,6 @@ export async function archiveJob(ctx: ArchivingContext, id: number, signal?: Abo
   } catch (error) {
     throw new ArchivingError(`writing the job to the archive failed: ${reason(error)}`, error instanceof ArchiveValidationError);
   }
-  await markArchived(ctx.writer, id, footprintOf(meta));
+  await markArchived(ctx.jobWriter, id, footprintOf(meta));
   return { kind: "archived", warnings };
 }

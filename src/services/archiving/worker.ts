@@ -53,7 +53,7 @@ export class ArchivingWorker implements ArchivingQueue {
   start(): void {
     if (this.state !== "created") return;
     this.state = "started";
-    this.scan = new WaitingJobScan(this.ctx.writer, this.scanIdsPerQuery);
+    this.scan = new WaitingJobScan(this.ctx.jobWriter, this.scanIdsPerQuery);
     this.pump();
   }
 
@@ -135,7 +135,7 @@ export class ArchivingWorker implements ArchivingQueue {
       while (this.state === "started" && !scan.done && this.ready.length === 0) {
         await nextTurn();
         if (this.state !== "started") break;
-        for (const id of scan.next()) this.add(id);
+        for (const id of await scan.next()) this.add(id);
       }
     })()
       .catch((error: unknown) => {
@@ -201,7 +201,7 @@ export class ArchivingWorker implements ArchivingQueue {
     }
     this.retries.delete(id);
     this.queued.delete(id);
-    await markFailed(this.ctx.writer, id);
+    await markFailed(this.ctx.jobWriter, id);
     log.error(`archiving job (dbid: ${id}) failed after ${attempt + 1} attempt(s): ${reason(error)}; monitoringStatus set to 2 (archiving failed)`);
   }
 }

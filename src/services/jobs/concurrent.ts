@@ -53,13 +53,15 @@ async function longestDuration(ctx: RequestContext, cluster: string): Promise<nu
   return seconds;
 }
 
+const JOBS_PER_STATEMENT = 200;
+
 /** Per job (in order): its concurrent jobs, or null where cc-backend answers null (exclusive or short). */
 export async function concurrentJobs(ctx: RequestContext, jobs: readonly Job[]): Promise<(ConcurrentJobs | null)[]> {
   const reader = required(ctx.reader, "the database read pool");
   const now = nowSeconds();
   const visible = jobFilterSql(reader.dialect, ctx.user, [], now);
-  const parts: string[] = [];
-  const params: unknown[] = [];
+  // Per job with neighbours to find: its two SELECTs (running and finished neighbours) and their parameters.
+  const queries: { parts: string[]; params: unknown[] }[] = [];
   // A bare parameter in a select list has no type on PostgreSQL.
   const parent = reader.dialect.integer("?");
   const wanted: (Job | undefined)[] = [];
@@ -76,6 +78,9 @@ export async function concurrentJobs(ctx: RequestContext, jobs: readonly Job[]):
     const longest = await longestDuration(ctx, job.cluster);
     const common = `${visible.sql} AND job.cluster = ? AND job.id != ? AND job.resources LIKE ? ESCAPE '\\'`;
     const commonParams = [...visible.params, job.cluster, job.id, `%"hostname":"${escapeLike(host)}"%`];
+    const parts: string[] = [];
+    const params: unknown[] = [];
+    queries.push({ parts, params });
     // Running neighbours: started during the job (after a short slack) or before it.
     parts.push(`SELECT ${parent} AS parent, job.id AS id, job.job_id AS "jobId" FROM job WHERE ${common} AND job.job_state = 'running' AND job.start_time <= ? AND NOT (job.start_time BETWEEN ? AND ?)`);
     params.push(index, ...commonParams, stop - OVERLAP_SLACK_SECONDS, start - 0, start + START_SLACK_SECONDS - 1);
@@ -88,8 +93,14 @@ export async function concurrentJobs(ctx: RequestContext, jobs: readonly Job[]):
     params.push(start + START_SLACK_SECONDS, stop - OVERLAP_SLACK_SECONDS, start + OVERLAP_SLACK_SECONDS, stop - OVERLAP_SLACK_SECONDS, start, stop);
   }
   const results: (ConcurrentJobs | null)[] = wanted.map((job) => (job ? { listQuery: `cluster=${encodeURIComponent(job.cluster)}`, items: [], count: 0 } : null));
-  if (parts.length === 0) return results;
-  const rows = await reader.query<{ parent: number; id: number; jobId: number }[]>({ sql: `${parts.join(" UNION ALL ")} ORDER BY 1, 2`, params });
+  if (queries.length === 0) return results;
+  // SQLite takes at most 500 SELECTs in one compound statement: a page of up to 1000 jobs is split.
+  const statements = [];
+  for (let i = 0; i < queries.length; i += JOBS_PER_STATEMENT) {
+    const chunk = queries.slice(i, i + JOBS_PER_STATEMENT);
+    statements.push({ sql: `${chunk.flatMap((q) => q.parts).join(" UNION ALL ")} ORDER BY 1, 2`, params: chunk.flatMap((q) => q.params) });
+  }
+  const rows = (await reader.batch(statements)).flat() as { parent: number; id: number; jobId: number }[];
   for (const row of rows) {
     const result = results[row.parent]!;
     result.items.push({ id: row.id, jobId: row.jobId });

@@ -81,7 +81,7 @@ class ConditionBuilder {
   /** StringInput on an expression; every operator given must hold. */
   /** `expression` LIKE the pattern, the same on every engine (ASCII case-insensitive, `\\` escapes). */
   like(expression: string, pattern: string): void {
-    this.add(`${expression} ${this.dialect.like} ? ESCAPE '\\'`, pattern);
+    this.add(`${this.dialect.like(expression)} ? ESCAPE '\\'`, pattern);
   }
 
   /** StringInput on a text expression; every operator given must hold. */

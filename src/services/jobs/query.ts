@@ -1,4 +1,5 @@
 import type { Job } from "../../db/generated/prisma/client.js";
+import type { SqlDialect } from "../../db/sql/dialect.js";
 import { InputError, required, type RequestContext } from "../context.js";
 import { jobFilterSql, type JobFilter } from "./filter.js";
 import type { TagRecord } from "./records.js";
@@ -109,13 +110,13 @@ export function checkPage(page: PageRequest | undefined | null, fallback = DEFAU
   return p;
 }
 
-function orderBySql(order: JobOrder | undefined | null): string {
+function orderBySql(order: JobOrder | undefined | null, dialect: SqlDialect): string {
   if (!order) return "job.start_time DESC, job.id DESC";
   const column = ORDERABLE[order.field];
   if (!column) throw new InputError(`cannot order jobs by "${order.field}"`);
   const direction = order.order === "ASC" ? "ASC" : "DESC";
   // The id tie-breaker keeps pages stable when many jobs share a value.
-  return `job.${column} ${direction}, job.id ${direction}`;
+  return `job.${column} ${direction}${dialect.nullsSmallest(direction)}, job.id ${direction}`;
 }
 
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
@@ -142,7 +143,7 @@ export async function listJobs(ctx: RequestContext, args: JobListArgs): Promise<
   const page = checkPage(args.page);
   const offset = (page.page - 1) * page.itemsPerPage;
   const where = jobFilterSql(reader.dialect, ctx.user, args.filters ?? [], nowSeconds());
-  const pageSql = `FROM job WHERE ${where.sql} ORDER BY ${orderBySql(args.order)} LIMIT ? OFFSET ?`;
+  const pageSql = `FROM job WHERE ${where.sql} ORDER BY ${orderBySql(args.order, reader.dialect)} LIMIT ? OFFSET ?`;
   const params = [...where.params, page.itemsPerPage, offset];
   const statements = [{ sql: `SELECT ${JOB_SELECT} ${pageSql}`, params }];
   // The page's tags by the same (indexed, limited) selection: one round trip instead of two.

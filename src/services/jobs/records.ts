@@ -1,9 +1,7 @@
-import type Database from "better-sqlite3";
 import type { Job } from "../../db/generated/prisma/client.js";
 
 import type { Footprint } from "../../archive/footprint.js";
 import type { JobRow } from "../../db/jobs/job-row.js";
-import { preparedFor } from "../../db/prepared.js";
 import type { SqlTransaction } from "../../db/sql/job-writer.js";
 export { MONITORING } from "../../db/jobs/job-row.js";
 
@@ -69,25 +67,6 @@ export function recordFromPrisma(job: Omit<Job, "metaData"> & { metaData?: strin
   };
 }
 
-/** Prepared statements of one writer connection, prepared on first use. */
-export interface WriterStatements {
-  byId: Database.Statement<[number], JobRecord>;
-  /** The job of (jobId[, cluster][, startTime]): a running one first, else the latest start. */
-  byKey: Database.Statement<{ jobId: number; cluster: string | null; startTime: number | null }, JobRecord>;
-  tagsOf: Database.Statement<[number], TagRecord>;
-}
-
-export const writerStatements = preparedFor(
-  (db): WriterStatements => ({
-    byId: db.prepare(`SELECT ${JOB_RECORD_COLUMNS} FROM job WHERE id = ?`),
-    byKey: db.prepare(
-      `SELECT ${JOB_RECORD_COLUMNS} FROM job WHERE job_id = @jobId AND (@cluster IS NULL OR cluster = @cluster)` +
-        ` AND (@startTime IS NULL OR start_time = @startTime) ORDER BY job_state = 'running' DESC, start_time DESC, id DESC LIMIT 1`,
-    ),
-    tagsOf: db.prepare(TAGS_OF_JOB_SQL),
-  }),
-);
-
 /** How a request names one job: by database id, or by batch job id with optional cluster and start. */
 export type JobSelector = { id: number } | { jobId: number; cluster?: string; startTime?: number };
 
@@ -119,11 +98,4 @@ export async function findJob(tx: SqlTransaction, selector: JobSelector): Promis
 
 export function tagsOfJob(tx: SqlTransaction, jobDbId: number): Promise<TagRecord[]> {
   return tx.all<TagRecord>(TAGS_OF_JOB_SQL, [jobDbId]);
-}
-
-/** Finds a job on the writer connection (call inside a write transaction). */
-export function findOnWriter(db: Database.Database, selector: JobSelector): JobRecord | undefined {
-  const s = writerStatements(db);
-  if ("id" in selector) return s.byId.get(selector.id);
-  return s.byKey.get({ jobId: selector.jobId, cluster: selector.cluster ?? null, startTime: selector.startTime ?? null });
 }

@@ -1,11 +1,9 @@
-import type Database from "better-sqlite3";
 import { isJobState, type JobState } from "../../db/jobs/job-row.js";
-import { preparedFor } from "../../db/prepared.js";
 import type { SqlTransaction } from "../../db/sql/job-writer.js";
 import type { Logger } from "../../log.js";
 import { InputError, jobWriterOf, type RequestContext } from "../context.js";
 import { archivingQueue, type ArchivingQueue } from "./archiving.js";
-import { describeSelector, findJob, MONITORING, tagsOfJob, writerStatements, type JobRecord, type JobSelector, type JobWithTags } from "./records.js";
+import { describeSelector, findJob, MONITORING, tagsOfJob, type JobRecord, type JobSelector, type JobWithTags } from "./records.js";
 
 export interface StopJobInput {
   /** Unix seconds. */
@@ -14,8 +12,8 @@ export interface StopJobInput {
   jobState?: JobState;
 }
 
-const STOP_SQL = "UPDATE job SET job_state = ?, duration = ?, monitoring_status = ? WHERE id = ?";
-const updateOf = preparedFor((writer) => writer.prepare<[string, number, number, number]>(STOP_SQL));
+// Only while it still runs: on a database server another transaction may have stopped it since it was read.
+const STOP_SQL = "UPDATE job SET job_state = ?, duration = ?, monitoring_status = ? WHERE id = ? AND job_state = 'running'";
 
 /**
  * POST /api/jobs/stop_job/[{id}]: marks a running job as finished — state, duration = stopTime -
@@ -41,7 +39,9 @@ export async function stopJob(ctx: RequestContext, selector: JobSelector, input:
     }
     const duration = input.stopTime - found.startTime;
     if (duration > 2_147_483_647) throw new InputError(`stopTime ${input.stopTime} is too far after startTime ${found.startTime}`);
-    return stopRunningJob(tx, found, state, input.stopTime);
+    const stopped = await stopRunningJob(tx, found, state, input.stopTime);
+    if (!stopped) throw new InputError(`jobId ${found.jobId} (id ${found.id}) on ${found.cluster}: job has already been stopped`, 422);
+    return stopped;
   });
   handToArchiving(ctx, job);
   return job;
@@ -49,28 +49,19 @@ export async function stopJob(ctx: RequestContext, selector: JobSelector, input:
 
 /**
  * The write of stopping a running job, shared by stop_job and the task that stops jobs past their
- * walltime: state, duration = stopTime - startTime, monitoring status. Call inside a write transaction
- * on `writer`, with a running job read in it and a stopTime after its start.
+ * walltime: state, duration = stopTime - startTime, monitoring status. Call inside a transaction
+ * of the job writer, with a running job read in it and a stopTime after its start. Undefined when
+ * the job was stopped meanwhile.
  */
-export async function stopRunningJob(tx: SqlTransaction, found: JobRecord, state: Exclude<JobState, "running">, stopTime: number): Promise<JobWithTags> {
-  const { duration, monitoringStatus } = stoppedValues(found, stopTime);
-  await tx.run(STOP_SQL, [state, duration, monitoringStatus, found.id]);
+export async function stopRunningJob(tx: SqlTransaction, found: JobRecord, state: Exclude<JobState, "running">, stopTime: number): Promise<JobWithTags | undefined> {
+  const duration = stopTime - found.startTime;
+  // Monitoring stays disabled if it was; otherwise the job now waits for archiving.
+  const monitoringStatus = found.monitoringStatus === MONITORING.disabled ? MONITORING.disabled : MONITORING.runningOrArchiving;
+  if ((await tx.run(STOP_SQL, [state, duration, monitoringStatus, found.id])) === 0) return undefined;
   return { ...found, jobState: state, duration, monitoringStatus, tags: await tagsOfJob(tx, found.id) };
 }
 
-function stoppedValues(found: JobRecord, stopTime: number): { duration: number; monitoringStatus: number } {
-  // Monitoring stays disabled if it was; otherwise the job now waits for archiving.
-  return { duration: stopTime - found.startTime, monitoringStatus: found.monitoringStatus === MONITORING.disabled ? MONITORING.disabled : MONITORING.runningOrArchiving };
-}
-
-/** stopRunningJob for the walltime task's synchronous SQLite transaction. */
-export function markStopped(writer: Database.Database, found: JobRecord, state: Exclude<JobState, "running">, stopTime: number): JobWithTags {
-  const { duration, monitoringStatus } = stoppedValues(found, stopTime);
-  updateOf(writer).run(state, duration, monitoringStatus, found.id);
-  return { ...found, jobState: state, duration, monitoringStatus, tags: writerStatements(writer).tagsOf.all(found.id) };
-}
-
-/** After the transaction of markStopped committed: the job goes to the archiving queue (unless monitoring is disabled). */
+/** After the transaction of stopRunningJob committed: the job goes to the archiving queue (unless monitoring is disabled). */
 export function handToArchiving(ctx: { archiving?: ArchivingQueue; logger: Logger }, job: JobWithTags): void {
   ctx.logger.info(`archiving job... (dbid: ${job.id}): cluster=${job.cluster}, jobId=${job.jobId}, user=${job.user}, startTime=${job.startTime}`);
   if (job.monitoringStatus !== MONITORING.disabled) archivingQueue(ctx).enqueue(job.id);

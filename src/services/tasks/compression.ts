@@ -11,16 +11,16 @@
 import { constants } from "node:fs";
 import { access } from "node:fs/promises";
 import path from "node:path";
-import type Database from "better-sqlite3";
 import type { ArchiveBackend } from "../../archive/backend.js";
 import { FileArchive } from "../../archive/file-backend.js";
 import { jobDirectory, type JobKey } from "../../archive/paths.js";
+import type { JobWriter } from "../../db/sql/job-writer.js";
 import type { Logger } from "../../log.js";
 import { batches, jobIdRange, oldJobSlices } from "./old-jobs.js";
 import type { BackgroundTask } from "./scheduler.js";
 
 export interface CompressionTaskContext {
-  writer: Database.Database;
+  jobWriter: JobWriter;
   archive: ArchiveBackend;
   logger: Logger;
 }
@@ -74,9 +74,9 @@ export function compressionTask(ctx: CompressionTaskContext, options: Compressio
     intervalMs: options.intervalMs ?? DAY * 1000,
     async run(signal) {
       const before = now() - days * DAY;
-      const ids = jobIdRange(ctx.writer);
+      const ids = await jobIdRange(ctx.jobWriter);
       const summary: CompressionSummary = { compressed: 0, checked: 0, failed: 0, interrupted: false };
-      const slices = oldJobSlices(ctx.writer, ids, { before, notBefore: covered?.before, orAfterId: covered?.lastId, idsPerQuery: options.idsPerQuery });
+      const slices = oldJobSlices(ctx.jobWriter, ids, { before, notBefore: covered?.before, orAfterId: covered?.lastId, idsPerQuery: options.idsPerQuery });
       scan: for await (const slice of slices) {
         for (const batch of batches(slice, batchSize)) {
           if (signal.aborted) {

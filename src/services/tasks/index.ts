@@ -3,9 +3,9 @@
  * `stop-jobs-exceeding-walltime` (seconds, every 5 minutes), `archive.retention` (daily) and
  * `archive.compression` (days, daily).
  */
-import type Database from "better-sqlite3";
 import type { ArchiveBackend } from "../../archive/backend.js";
 import type { Config } from "../../config/load.js";
+import type { JobWriter } from "../../db/sql/job-writer.js";
 import type { Logger } from "../../log.js";
 import type { ArchivingQueue } from "../jobs/archiving.js";
 import { compressionTask } from "./compression.js";
@@ -16,7 +16,7 @@ import { walltimeTask } from "./walltime.js";
 export { TaskScheduler, type BackgroundTask } from "./scheduler.js";
 
 export interface BackgroundTaskContext {
-  writer: Database.Database;
+  jobWriter: JobWriter;
   archive: ArchiveBackend;
   archiving?: ArchivingQueue;
   logger: Logger;

@@ -4,9 +4,8 @@
  * the event loop serves requests between two slices.
  */
 import { setImmediate as nextTurn } from "node:timers/promises";
-import type Database from "better-sqlite3";
 import type { JobKey } from "../../archive/paths.js";
-import { preparedFor } from "../../db/prepared.js";
+import type { JobWriter } from "../../db/sql/job-writer.js";
 import { MONITORING } from "../jobs/records.js";
 
 export interface OldJob extends JobKey {
@@ -32,33 +31,31 @@ export interface OldJobScanOptions {
  * entry is not written yet, and the archiving worker still holds them.
  */
 export const OLD_JOBS_SQL =
-  "SELECT id, job_id AS jobId, cluster, start_time AS startTime FROM job" +
-  " WHERE id > @after AND id <= @until AND start_time < @before AND (start_time >= @notBefore OR id > @orAfterId)" +
+  'SELECT id, job_id AS "jobId", cluster, start_time AS "startTime" FROM job' +
+  " WHERE id > ? AND id <= ? AND start_time < ? AND (start_time >= ? OR id > ?)" +
   ` AND job_state <> 'running' AND monitoring_status <> ${MONITORING.runningOrArchiving} ORDER BY id`;
 
-const statements = preparedFor((db) => ({
-  idRange: db.prepare<[], { first: number | null; last: number | null }>("SELECT min(id) AS first, max(id) AS last FROM job"),
-  inRange: db.prepare<{ after: number; until: number; before: number; notBefore: number; orAfterId: number }, OldJob>(OLD_JOBS_SQL),
-}));
-
 /** The smallest and largest job id now (0 and 0 without jobs): what a scan covers. */
-export function jobIdRange(db: Database.Database): { first: number; last: number } {
-  const row = statements(db).idRange.get();
+export async function jobIdRange(writer: JobWriter): Promise<{ first: number; last: number }> {
+  const row = await writer.transaction((tx) => tx.get<{ first: number | null; last: number | null }>('SELECT min(id) AS "first", max(id) AS "last" FROM job'));
   return { first: row?.first ?? 0, last: row?.last ?? 0 };
 }
 
-/** Yields the old jobs of one id range at a time (possibly none), for the ids in `ids`. */
-export async function* oldJobSlices(db: Database.Database, ids: { first: number; last: number }, options: OldJobScanOptions): AsyncGenerator<OldJob[]> {
+/**
+ * Yields the old jobs of one id range at a time (possibly none), for the ids in `ids`. Each range is
+ * read in a short transaction of its own, so a long walk never holds one.
+ */
+export async function* oldJobSlices(writer: JobWriter, ids: { first: number; last: number }, options: OldJobScanOptions): AsyncGenerator<OldJob[]> {
   const step = Math.max(1, options.idsPerQuery ?? 10_000);
-  const query = statements(db).inRange;
-  const params = {
-    before: options.before,
-    notBefore: options.notBefore ?? Number.MIN_SAFE_INTEGER,
-    orAfterId: options.orAfterId ?? Number.MAX_SAFE_INTEGER,
-  };
+  const before = options.before;
+  const notBefore = options.notBefore ?? Number.MIN_SAFE_INTEGER;
+  // No id of the walk is above the last one: as if there were no such bound (and, unlike
+  // MAX_SAFE_INTEGER, a value PostgreSQL's integer id can be compared with).
+  const orAfterId = options.orAfterId ?? ids.last;
   for (let after = ids.first - 1; after < ids.last; after += step) {
     await nextTurn();
-    yield query.all({ ...params, after, until: Math.min(ids.last, after + step) });
+    const until = Math.min(ids.last, after + step);
+    yield await writer.transaction((tx) => tx.all<OldJob>(OLD_JOBS_SQL, [after, until, before, notBefore, orAfterId]));
   }
 }
 

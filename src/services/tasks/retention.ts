@@ -12,18 +12,16 @@
 import { constants } from "node:fs";
 import { access, cp, rm } from "node:fs/promises";
 import path from "node:path";
-import type Database from "better-sqlite3";
 import type { ArchiveBackend } from "../../archive/backend.js";
 import { FileArchive } from "../../archive/file-backend.js";
 import { jobDirectory, type JobKey } from "../../archive/paths.js";
-import { preparedFor } from "../../db/prepared.js";
-import { writeTransaction } from "../../db/writer.js";
+import type { JobWriter } from "../../db/sql/job-writer.js";
 import type { Logger } from "../../log.js";
 import { batches, jobIdRange, oldJobSlices } from "./old-jobs.js";
 import type { BackgroundTask } from "./scheduler.js";
 
 export interface RetentionTaskContext {
-  writer: Database.Database;
+  jobWriter: JobWriter;
   archive: ArchiveBackend;
   logger: Logger;
 }
@@ -60,7 +58,7 @@ export interface RetentionSummary {
 
 const DAY = 86_400;
 
-const deleteOf = preparedFor((db) => db.prepare<[number]>("DELETE FROM job WHERE id = ? AND job_state <> 'running'"));
+const DELETE_SQL = "DELETE FROM job WHERE id = ? AND job_state <> 'running'";
 
 const fileExists = (file: string) =>
   access(file, constants.F_OK).then(
@@ -144,7 +142,7 @@ export function retentionTask(ctx: RetentionTaskContext, options: RetentionTaskO
         }
       };
 
-      scan: for await (const slice of oldJobSlices(ctx.writer, jobIdRange(ctx.writer), { before, idsPerQuery: options.idsPerQuery })) {
+      scan: for await (const slice of oldJobSlices(ctx.jobWriter, await jobIdRange(ctx.jobWriter), { before, idsPerQuery: options.idsPerQuery })) {
         for (const batch of batches(slice, batchSize)) {
           if (signal.aborted) {
             summary.interrupted = true;
@@ -153,8 +151,11 @@ export function retentionTask(ctx: RetentionTaskContext, options: RetentionTaskO
           const done: number[] = [];
           for (const job of batch) if (await removeFromArchive(job)) done.push(job.id);
           if (includeDB && done.length > 0) {
-            const remove = deleteOf(ctx.writer);
-            summary.deletedFromDb += await writeTransaction(ctx.writer, () => done.reduce((n, id) => n + remove.run(id).changes, 0));
+            summary.deletedFromDb += await ctx.jobWriter.transaction(async (tx) => {
+              let deleted = 0;
+              for (const id of done) deleted += await tx.run(DELETE_SQL, [id]);
+              return deleted;
+            });
           }
         }
       }

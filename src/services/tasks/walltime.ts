@@ -6,17 +6,15 @@
  * metric data is never kept; here it is archived like that of any other job.
  */
 import { setImmediate as nextTurn } from "node:timers/promises";
-import type Database from "better-sqlite3";
-import { preparedFor } from "../../db/prepared.js";
-import { writeTransaction } from "../../db/writer.js";
+import type { JobWriter } from "../../db/sql/job-writer.js";
 import type { Logger } from "../../log.js";
 import type { ArchivingQueue } from "../jobs/archiving.js";
-import { JOB_RECORD_COLUMNS, type JobRecord } from "../jobs/records.js";
-import { handToArchiving, markStopped } from "../jobs/stop.js";
+import { JOB_RECORD_COLUMNS, type JobRecord, type JobWithTags } from "../jobs/records.js";
+import { handToArchiving, stopRunningJob } from "../jobs/stop.js";
 import type { BackgroundTask } from "./scheduler.js";
 
 export interface WalltimeTaskContext {
-  writer: Database.Database;
+  jobWriter: JobWriter;
   /** Where the stopped jobs go; without it they only wait (monitoring_status 1) for a worker. */
   archiving?: ArchivingQueue;
   logger: Logger;
@@ -38,9 +36,7 @@ export interface WalltimeTaskOptions {
  * never walks the whole table; LIMIT bounds a batch. A stopped job leaves the running set, so the next
  * batch's query finds the rest.
  */
-export const EXCEEDING_WALLTIME_SQL = `SELECT ${JOB_RECORD_COLUMNS} FROM job WHERE job_state = 'running' AND walltime > 0 AND start_time + walltime + @grace < @now LIMIT @limit`;
-
-const exceedingOf = preparedFor((db) => db.prepare<{ grace: number; now: number; limit: number }, JobRecord>(EXCEEDING_WALLTIME_SQL));
+export const EXCEEDING_WALLTIME_SQL = `SELECT ${JOB_RECORD_COLUMNS} FROM job WHERE job_state = 'running' AND walltime > 0 AND start_time + walltime + ? < ? LIMIT ?`;
 
 const unixNow = () => Math.floor(Date.now() / 1000);
 
@@ -61,11 +57,14 @@ export function walltimeTask(ctx: WalltimeTaskContext, options: WalltimeTaskOpti
           break;
         }
         const stopTime = now();
-        const jobs = await writeTransaction(ctx.writer, () =>
-          exceedingOf(ctx.writer)
-            .all({ grace, now: stopTime, limit: batchSize })
-            .map((job) => markStopped(ctx.writer, job, "timeout", stopTime)),
-        );
+        const jobs = await ctx.jobWriter.transaction(async (tx) => {
+          const stoppedJobs: JobWithTags[] = [];
+          for (const job of await tx.all<JobRecord>(EXCEEDING_WALLTIME_SQL, [grace, stopTime, batchSize])) {
+            const stopped = await stopRunningJob(tx, job, "timeout", stopTime);
+            if (stopped) stoppedJobs.push(stopped);
+          }
+          return stoppedJobs;
+        });
         for (const job of jobs) handToArchiving(ctx, job);
         stopped += jobs.length;
         if (jobs.length < batchSize) break;

@@ -1,0 +1,143 @@
+/**
+ * End to end on real MariaDB and PostgreSQL servers: --migrate-db, then the server from source with
+ * db-driver mysql / postgres answering the batch system's REST calls and the web UI's GraphQL, the
+ * same way it does on SQLite.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FileArchive } from "../../src/archive/file-backend.ts";
+import { startMariaDb, startPostgres, type DbServer } from "../helpers/db-servers.ts";
+import { fixturesDir } from "../helpers/fixtures.ts";
+import { launchFromSource, runFromSource, type SourceServer } from "../helpers/source-server.ts";
+import { tempDir } from "../helpers/tmp.ts";
+
+const startPayload = JSON.parse(readFileSync(path.join(fixturesDir, "startJobPayload.json"), "utf8")) as Record<string, unknown> & { startTime: number };
+
+const ENGINES = [
+  { driver: "mysql", start: startMariaDb },
+  { driver: "postgres", start: startPostgres },
+] as const;
+
+describe.each(ENGINES)("cc-backend with db-driver $driver", ({ driver, start }) => {
+  const dir = tempDir(`ccb-${driver}-e2e-`);
+  let db: DbServer;
+  let server: SourceServer | undefined;
+  const writeConfig = (dsn: string) =>
+    writeFileSync(
+      path.join(dir, "config.json"),
+      JSON.stringify({
+        addr: "127.0.0.1:0",
+        "db-driver": driver,
+        db: dsn,
+        archive: { kind: "file", path: path.join(dir, "archive") },
+        "disable-authentication": true,
+        clusters: [{ name: "fritz", metricDataRepository: { kind: "internal" } }],
+      }),
+    );
+
+  beforeAll(async () => {
+    db = await start();
+    const archive = await FileArchive.create(path.join(dir, "archive"));
+    await archive.storeClusterConfig(JSON.parse(readFileSync(path.join(fixturesDir, "importer", "cluster-fritz.json"), "utf8")));
+  }, 120_000);
+  afterAll(async () => {
+    if (server && server.child.exitCode === null) {
+      server.child.kill("SIGTERM");
+      await server.exited;
+    }
+    await db?.stop();
+  });
+
+  const call = async (method: string, pathname: string, body?: unknown) => {
+    const response = await fetch(`${server!.url}${pathname}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  };
+  const graphql = async (query: string, variables: Record<string, unknown> = {}) => {
+    const { status, body } = await call("POST", "/query", { query, variables });
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body.errors, `${JSON.stringify(body.errors)}\n${server!.output().slice(-3000)}`).toBeUndefined();
+    return body.data as Record<string, unknown>;
+  };
+
+  it("--migrate-db creates the schema on an empty database; a second run has nothing to do; the server refuses a database behind", { timeout: 120_000 }, async () => {
+    const dsn = await db.createDatabase("ccb_e2e");
+    writeConfig(dsn);
+    const refused = await runFromSource(["--server"], dir);
+    expect(refused.code).toBe(1);
+    expect(refused.output).toMatch(/--migrate-db/);
+
+    const first = await runFromSource(["--migrate-db"], dir);
+    expect(first.code, first.output).toBe(0);
+    expect(first.output).toContain("applied 20230331000000_cc_backend_v1_schema");
+    const second = await runFromSource(["--migrate-db"], dir);
+    expect(second.code, second.output).toBe(0);
+    expect(second.output).toMatch(/is up to date/);
+  });
+
+  it("answers start_job, stop_job, tag_job and delete_job, and exactly one of many identical concurrent starts", { timeout: 120_000 }, async () => {
+    server = await launchFromSource(dir);
+    const starts = await Promise.all(Array.from({ length: 8 }, () => call("POST", "/api/jobs/start_job/", startPayload)));
+    const statuses = starts.map((r) => r.status).sort();
+    expect(statuses, JSON.stringify(starts.map((r) => r.body))).toEqual([201, 422, 422, 422, 422, 422, 422, 422]);
+    const id = starts.find((r) => r.status === 201)!.body.id as number;
+    expect(Number.isSafeInteger(id)).toBe(true);
+
+    const second = await call("POST", "/api/jobs/start_job/", { ...startPayload, jobId: 123001, tags: [{ type: "queue", name: "big" }] });
+    expect(second.status, JSON.stringify(second.body)).toBe(201);
+
+    const early = await call("POST", "/api/jobs/stop_job/", { jobId: 123000, cluster: "fritz", startTime: startPayload.startTime, stopTime: startPayload.startTime - 1, jobState: "completed" });
+    expect(early.status).toBe(400);
+    const stopped = await call("POST", "/api/jobs/stop_job/", { jobId: 123000, cluster: "fritz", startTime: startPayload.startTime, stopTime: startPayload.startTime + 3600, jobState: "failed" });
+    expect(stopped.status, JSON.stringify(stopped.body)).toBe(200);
+    expect(stopped.body).toMatchObject({ id, jobId: 123000, jobState: "failed", duration: 3600 });
+    const again = await call("POST", "/api/jobs/stop_job/", { jobId: 123000, cluster: "fritz", startTime: startPayload.startTime, stopTime: startPayload.startTime + 7200 });
+    expect(again.status).toBe(422);
+
+    const tagged = await call("POST", `/api/jobs/tag_job/${id}`, [{ type: "review", name: "slow io" }, { type: "queue", name: "big" }]);
+    expect(tagged.status, JSON.stringify(tagged.body)).toBe(200);
+    expect((tagged.body.tags as { name: string }[]).map((t) => t.name).sort()).toEqual(["big", "slow io"]);
+
+    const listed = await call("GET", "/api/jobs/?state=running");
+    expect(listed.status).toBe(200);
+    expect((listed.body.jobs as { jobId: number }[]).map((j) => j.jobId)).toEqual([123001]);
+
+    const data = await graphql(
+      `query ($filter: [JobFilter!]) {
+        jobs(filter: $filter, order: { field: "jobId", order: ASC }) { count items { jobId state tags { type name } } }
+        jobsStatistics(filter: $filter) { totalJobs runningJobs totalWalltime }
+        tags { type name }
+      }`,
+      { filter: [{ cluster: { eq: "fritz" } }, { jobName: { contains: "AMS_PIPE" } }] },
+    );
+    const jobs = data.jobs as { count: number; items: { jobId: number; state: string; tags: { name: string }[] }[] };
+    expect(jobs.count).toBe(2);
+    expect(jobs.items.map((j) => [j.jobId, j.state, j.tags.map((t) => t.name).sort()])).toEqual([
+      [123000, "failed", ["big", "slow io"]],
+      [123001, "running", ["big"]],
+    ]);
+    const [stats] = data.jobsStatistics as { totalJobs: number; runningJobs: number }[];
+    expect(stats).toMatchObject({ totalJobs: 2, runningJobs: 1 });
+    expect((data.tags as { name: string }[]).map((t) => t.name).sort()).toEqual(["big", "slow io"]);
+
+    const deleted = await call("DELETE", `/api/jobs/delete_job/${id}`);
+    expect(deleted.status, JSON.stringify(deleted.body)).toBe(200);
+    const after = await graphql(`{ jobs { count } }`);
+    expect((after.jobs as { count: number }).count).toBe(1);
+  });
+
+  it("stops with a clear error, naming the user but not the password, when the credentials are wrong", { timeout: 60_000 }, async () => {
+    if (server && server.child.exitCode === null) {
+      server.child.kill("SIGTERM");
+      await server.exited;
+    }
+    const wrong = driver === "mysql" ? db.dsn.replace(`:${db.password}@`, ":not-the-password@") : db.dsn.replace(`:${encodeURIComponent(db.password)}@`, ":not-the-password@");
+    expect(wrong).not.toBe(db.dsn);
+    writeConfig(wrong);
+    const result = await runFromSource(["--server"], dir);
+    expect(result.code).toBe(1);
+    expect(result.output).toContain(`access denied for user ${db.user}`);
+    expect(result.output).not.toContain("not-the-password");
+  });
+});

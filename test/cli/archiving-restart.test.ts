@@ -5,20 +5,18 @@
  *
  * The server runs from source (through tsx), so the test checks the code as it is, built or not.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { FileArchive } from "../../src/archive/file-backend.ts";
 import type { ClusterConfig, JobData, JobMeta, MetricConfig } from "../../src/archive/generated/archive-types.ts";
 import { jobDirectory } from "../../src/archive/paths.ts";
 import { validateJobData, validateJobMeta } from "../../src/archive/validate.ts";
-import { projectRoot } from "../../src/db/migrate/migration-files.ts";
 import { readJson } from "../helpers/archive.ts";
 import { freshDatabase } from "../helpers/db.ts";
+import { launchFromSource, type SourceServer } from "../helpers/source-server.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { MAIN_SUBCLUSTER } from "../metricdata/fixtures.ts";
 
@@ -43,35 +41,8 @@ const CLUSTER: ClusterConfig = {
 /** cpu_load of host h at step k; the test checks the archived statistics against it. */
 const cpuLoad = (h: number, k: number) => h + (k % 10) / 10;
 
-const loaderUrl = pathToFileURL(path.join(projectRoot, "node_modules", "tsx", "dist", "loader.mjs")).href;
-const mainUrl = pathToFileURL(path.join(projectRoot, "src", "cli", "main.ts")).href;
-
-interface Server {
-  child: ChildProcess;
-  url: string;
-  output(): string;
-  exited: Promise<number | null>;
-}
-
-async function launch(cwd: string): Promise<Server> {
-  const entry = `import { main } from ${JSON.stringify(mainUrl)}; process.exitCode = await main(process.argv.slice(1));`;
-  const child = spawn(process.execPath, ["--import", loaderUrl, "--input-type=module", "-e", entry, "--", "--server", "--loglevel", "info"], {
-    cwd,
-    env: { PATH: process.env.PATH },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const match = /cc-backend listening on (\S+)/.exec(output);
-    if (match) return { child, url: `http://${match[1]}`, output: () => output, exited };
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
-    await sleep(50);
-  }
-}
+type Server = SourceServer;
+const launch = (cwd: string) => launchFromSource(cwd);
 
 async function post(server: Server, pathname: string, body: string, type = "application/json"): Promise<{ status: number; text: string }> {
   const response = await fetch(`${server.url}${pathname}`, { method: "POST", headers: { "content-type": type }, body });

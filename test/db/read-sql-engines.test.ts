@@ -5,6 +5,8 @@
  * SQLite's, and the results are also checked against a model computed here from the seed data, so a
  * mistake common to all engines shows too. `now` is frozen, so running jobs' times are exact.
  */
+import type { JobRow } from "../../src/db/jobs/job-row.ts";
+import { rng } from "../metricdata/transform/random.ts";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { loaders } from "../../src/api/graphql/loaders.ts";
 import type { AuthUser } from "../../src/auth/user.ts";
@@ -28,36 +30,8 @@ const DAY = 86_400;
 // ---------------------------------------------------------------------------------------------------
 // Seed data
 
-interface SeedJob {
-  id: number;
-  jobId: number;
-  cluster: string;
-  subCluster: string;
-  startTime: number;
-  user: string;
-  project: string;
-  partition: string | null;
-  arrayJobId: number | null;
-  duration: number;
-  walltime: number;
-  jobState: string;
-  metaData: string | null;
-  resources: string;
-  numNodes: number;
-  numHWThreads: number | null;
-  numAcc: number | null;
-  smt: number;
-  exclusive: number;
-  monitoringStatus: number;
-  memUsedMax: number;
-  flopsAnyAvg: number;
-  memBwAvg: number;
-  loadAvg: number;
-  netBwAvg: number;
-  netDataVolTotal: number;
-  fileBwAvg: number;
-  fileDataVolTotal: number;
-}
+/** A job row as seeded, with its database id. */
+type SeedJob = { id: number } & JobRow;
 
 /** What the model needs besides the row. */
 interface SeedExtra {
@@ -68,16 +42,6 @@ interface SeedExtra {
 
 type Seeded = SeedJob & SeedExtra;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const USERS = ["alice", "bob", "carol", "dave", "erin", "frank", "o'neil", "user_1", "userx1"];
 /** Wildcards and quotes in values, to check that filters match them literally. */
@@ -167,7 +131,7 @@ function round2(x: number): number {
 }
 
 function makeJobs(): Seeded[] {
-  const rand = mulberry32(20240611);
+  const rand = rng(20240611);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
   const totalWeight = CLUSTERS.reduce((s, c) => s + c.weight, 0);
   const jobs: Seeded[] = [];

@@ -1,4 +1,4 @@
-import type { JobData, JobMetric, JobStatistics } from "../../archive/generated/archive-types.js";
+import type { JobStatistics } from "../../archive/generated/archive-types.js";
 import { jobVisibilityWhere } from "../../auth/visibility.js";
 import type { Job, Prisma } from "../../db/generated/prisma/client.js";
 import { isJobState, type JobState } from "../../db/jobs/job-row.js";

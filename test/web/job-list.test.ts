@@ -257,7 +257,8 @@ describe("job list in Chromium", () => {
     await page.getByLabel("Jobs per page").selectOption("25");
     await poll(() => rows(page).count()).toBe(25);
     await page.getByLabel("Continuous scroll").check();
-    await poll(() => rows(page).count()).toBe(25);
+    // The first page stays; the next may already be loading if the table's end is in view.
+    await poll(() => rows(page).count()).toBeGreaterThanOrEqual(25);
     for (let i = 0; i < 5 && (await rows(page).count()) < total; i++) {
       await page.mouse.wheel(0, 20_000);
       await page.waitForTimeout(300);

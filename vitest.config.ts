@@ -1,11 +1,24 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * `vitest run` tests everything on SQLite. With CCB_TEST_ENGINE=mysql or postgres it runs the tests of
+ * the REST and GraphQL APIs and of the services again on a private MariaDB or PostgreSQL server
+ * (test/helpers/engine-global-setup.ts); what only exists on SQLite stays out of those runs.
+ */
+const engine = process.env.CCB_TEST_ENGINE;
+const onServer = engine === "mysql" || engine === "postgres";
+
+/** SQLite only: the archive import (--init-db, --import-job) and SQLite's own locking and query plans. */
+const SQLITE_ONLY = ["test/services/init-db.test.ts", "test/services/import-job.test.ts", "test/api/graphql-never-blocks.test.ts"];
+
 export default defineConfig({
   // graphql ships both ESM and CJS; Pothos and yoga load the CJS build, so the tests must too, or
   // graphql-js sees two copies of its classes ("from another module or realm").
   resolve: { alias: { graphql: "graphql/index.js" } },
   test: {
-    include: ["test/**/*.test.ts"],
+    include: onServer ? ["test/api/**/*.test.ts", "test/services/**/*.test.ts"] : ["test/**/*.test.ts"],
+    exclude: onServer ? SQLITE_ONLY : [],
+    globalSetup: onServer ? ["test/helpers/engine-global-setup.ts"] : [],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Two cores: more workers only thrash, and the browser test starts its own server and Chromium.

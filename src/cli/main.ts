@@ -113,7 +113,7 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
       const { Authenticator } = await import("../auth/auth.js");
       console.log(await new Authenticator(prisma, config).tokenFor(flags.jwt));
     }
-    if (flags["init-db"]) await runInitDb(config, sqliteFile(location, "init-db"), logger);
+    if (flags["init-db"]) await runInitDb(config, location, logger);
     if (flags["import-job"]) await runImportJob(config, sqliteFile(location, "import-job"), flags["import-job"]);
     if (flags.server) {
       const { createApp } = await import("../server/app.js");
@@ -194,9 +194,9 @@ async function generateArchive(spec: string, metaOnly: boolean): Promise<void> {
   console.log(`generated ${result.jobs} jobs on ${result.clusters.join(", ")} in ${match[1]} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
-async function runInitDb(config: Config, dbFile: string, logger: Logger): Promise<void> {
+async function runInitDb(config: Config, location: DatabaseLocation, logger: Logger): Promise<void> {
   const { openArchive } = await import("../archive/open.js");
-  const { rebuildJobTables, InitDbInterrupted } = await import("../services/archive/init-db.js");
+  const { rebuildJobTables, rebuildJobTablesOnServer, InitDbInterrupted } = await import("../services/archive/init-db.js");
   const { createProgress } = await import("../services/archive/progress.js");
   const archive = await openArchive(config);
   const abort = new AbortController();
@@ -204,12 +204,23 @@ async function runInitDb(config: Config, dbFile: string, logger: Logger): Promis
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
-    const result = await rebuildJobTables({ archive, dbFile, logger, validate: config.validate, progress: createProgress(), signal: abort.signal });
+    const options = { archive, logger, validate: config.validate, progress: createProgress(), signal: abort.signal };
+    let result;
+    if (location.driver === "sqlite3") {
+      result = await rebuildJobTables({ ...options, dbFile: location.file });
+    } else {
+      const jobWriter = await openServerJobWriter(location, logger);
+      try {
+        result = await rebuildJobTablesOnServer({ ...options, jobWriter });
+      } finally {
+        await jobWriter.close();
+      }
+    }
     console.log(
       `imported ${result.imported} jobs, skipped ${result.skipped}, in ${result.seconds.toFixed(1)} s (${Math.round(result.imported / Math.max(result.seconds, 0.001))} jobs/s)`,
     );
   } catch (error) {
-    if (error instanceof InitDbInterrupted) throw new CliError(`--init-db interrupted; ${dbFile} is unchanged`, 130);
+    if (error instanceof InitDbInterrupted) throw new CliError(`--init-db interrupted; the database is unchanged`, 130);
     throw error;
   } finally {
     process.off("SIGINT", onSignal);

@@ -3,7 +3,7 @@
  * db-driver mysql / postgres answering the batch system's REST calls and the web UI's GraphQL, the
  * same way it does on SQLite.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileArchive } from "../../src/archive/file-backend.ts";
@@ -23,14 +23,14 @@ describe.each(ENGINES)("cc-backend with db-driver $driver", ({ driver, start }) 
   const dir = tempDir(`ccb-${driver}-e2e-`);
   let db: DbServer;
   let server: SourceServer | undefined;
-  const writeConfig = (dsn: string) =>
+  const writeConfig = (dsn: string, archive = path.join(dir, "archive")) =>
     writeFileSync(
       path.join(dir, "config.json"),
       JSON.stringify({
         addr: "127.0.0.1:0",
         "db-driver": driver,
         db: dsn,
-        archive: { kind: "file", path: path.join(dir, "archive") },
+        archive: { kind: "file", path: archive },
         "disable-authentication": true,
         clusters: [{ name: "fritz", metricDataRepository: { kind: "internal" } }],
       }),
@@ -125,6 +125,53 @@ describe.each(ENGINES)("cc-backend with db-driver $driver", ({ driver, start }) 
     expect(deleted.status, JSON.stringify(deleted.body)).toBe(200);
     const after = await graphql(`{ jobs { count } }`);
     expect((after.jobs as { count: number }).count).toBe(1);
+  });
+
+  it("--init-db rebuilds the job tables from an archive, with the same jobs, tags and statistics as on SQLite", { timeout: 180_000 }, async () => {
+    if (server && server.child.exitCode === null) {
+      server.child.kill("SIGTERM");
+      await server.exited;
+    }
+    const archive = path.join(dir, "demo-archive");
+    // 300 generated jobs and cc-backend's two example jobs.
+    const generated = await runFromSource(["--generate-archive", `${archive}:300`, "--meta-only"], dir);
+    expect(generated.code, generated.output).toBe(0);
+
+    // The same archive into SQLite, for comparison.
+    const sqliteDir = path.join(dir, "sqlite");
+    mkdirSync(sqliteDir);
+    writeFileSync(path.join(sqliteDir, "config.json"), JSON.stringify({ addr: "127.0.0.1:0", db: "./job.db", archive: { kind: "file", path: archive }, "disable-authentication": true }));
+    for (const args of [["--migrate-db"], ["--init-db"]]) {
+      const step = await runFromSource(args, sqliteDir);
+      expect(step.code, step.output).toBe(0);
+    }
+
+    const dsn = await db.createDatabase("ccb_initdb");
+    writeConfig(dsn, archive);
+    expect((await runFromSource(["--migrate-db"], dir)).code).toBe(0);
+    const imported = await runFromSource(["--init-db"], dir);
+    expect(imported.code, imported.output).toBe(0);
+    expect(imported.output).toMatch(/imported 302 jobs, skipped 0/);
+    // A second run replaces the jobs rather than adding to them.
+    expect((await runFromSource(["--init-db"], dir)).output).toMatch(/imported 302 jobs, skipped 0/);
+
+    const query = `{
+      jobs(page: { itemsPerPage: 1000, page: 1 }, order: { field: "startTime", order: ASC }) { count items { jobId cluster startTime duration numNodes state tags { type name } } }
+      jobsStatistics(groupBy: USER) { id totalJobs totalWalltime totalNodeHours histDuration { value count } }
+      tags { type name }
+    }`;
+    const answers = [];
+    for (const where of [sqliteDir, dir]) {
+      server = await launchFromSource(where);
+      answers.push(await graphql(query));
+      server.child.kill("SIGTERM");
+      await server.exited;
+    }
+    const [onSqlite, onServer] = answers as { jobs: { count: number; items: { tags: { name: string }[] }[] }; tags: unknown[] }[];
+    expect(onSqlite!.jobs.count).toBe(302);
+    expect(onSqlite!.jobs.items.some((job) => job.tags.length > 0)).toBe(true);
+    const sortTags = (answer: { tags: unknown[] }) => ({ ...answer, tags: [...answer.tags].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))) });
+    expect(sortTags(onServer!)).toEqual(sortTags(onSqlite!));
   });
 
   it("stops with a clear error, naming the user but not the password, when the credentials are wrong", { timeout: 60_000 }, async () => {

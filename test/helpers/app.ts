@@ -2,7 +2,9 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll } from "vitest";
 import { parseConfig } from "../../src/config/load.ts";
-import { createPrismaClient, type PrismaClient } from "../../src/db/client.ts";
+import { openServerJobWriter } from "../../src/cli/database.ts";
+import { openPrismaClient, type PrismaClient } from "../../src/db/client.ts";
+import { openReadPool } from "../../src/db/read-pool/open.ts";
 import { createLogger, silentLogger } from "../../src/log.ts";
 import { Authenticator } from "../../src/auth/auth.ts";
 import type { LdapDirectory } from "../../src/auth/ldap.ts";
@@ -10,8 +12,8 @@ import { keysFromEnv } from "../../src/auth/jwt.ts";
 import { generateKeyPair } from "../../src/auth/keys.ts";
 import { createApp, type AppOptions } from "../../src/server/app.ts";
 import { openJobWriter } from "../../src/db/writer.ts";
-import { ReadPool } from "../../src/db/read-pool/pool.ts";
 import type { ServiceContext } from "../../src/services/context.ts";
+import { testDatabaseLocation } from "./test-engine.ts";
 
 const pair = generateKeyPair();
 /** The key pair of test apps, so tests can make tokens that the app accepts. */
@@ -27,6 +29,7 @@ export interface TestApp {
 
 /** The real app on a real database file, listening on a random loopback port; closed after the file's tests. */
 export async function startTestApp(
+  /** The database of this run's engine (test/helpers/db.ts freshDatabase): an SQLite file or a server DSN. */
   dbFile: string,
   options: AppOptions = { webRoot: false },
   configOverrides: Record<string, unknown> = { "disable-authentication": true },
@@ -34,11 +37,14 @@ export async function startTestApp(
   /** Further dependencies (job archive, cluster registry, archiving queue) for the REST API. */
   deps: Pick<ServiceContext, "archive" | "clusters" | "archiving" | "metricData"> = {},
 ): Promise<TestApp> {
-  const prisma = createPrismaClient(dbFile);
+  const location = testDatabaseLocation(dbFile);
+  const prisma = openPrismaClient(location);
   const config = parseConfig(configOverrides).config;
-  const writer = openJobWriter(dbFile);
-  const reader = new ReadPool(dbFile, { size: 2 });
-  const services: ServiceContext = { prisma, config, logger: process.env.TEST_LOG ? createLogger({ level: "debug" }) : silentLogger, writer, reader, ...deps };
+  const logger = process.env.TEST_LOG ? createLogger({ level: "debug" }) : silentLogger;
+  const writers: Pick<ServiceContext, "writer" | "jobWriter"> =
+    location.driver === "sqlite3" ? { writer: openJobWriter(location.file) } : { jobWriter: await openServerJobWriter(location, logger) };
+  const reader = await openReadPool(location, { size: 2 });
+  const services: ServiceContext = { prisma, config, logger, ...writers, reader, ...deps };
   const auth = new Authenticator(prisma, config, testKeys, ldap);
   const server = http.createServer(createApp(services, auth, { sessionKey: TEST_SESSION_KEY, ...options }).callback());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -46,7 +52,8 @@ export async function startTestApp(
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
     await prisma.$disconnect();
-    writer.close();
+    writers.writer?.close();
+    await writers.jobWriter?.close();
     await reader.close();
   });
   return {

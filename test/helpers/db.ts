@@ -1,11 +1,16 @@
 import path from "node:path";
 import Database from "better-sqlite3";
 import { migrateSqliteDatabase } from "../../src/db/migrate/runner.ts";
+import { freshServerDatabase, TEST_ENGINE } from "./test-engine.ts";
 
 let counter = 0;
 
-/** A new, migrated SQLite database file in `dir`. */
+/**
+ * A new, migrated database of this run's engine: an SQLite file in `dir`, or a new database on the
+ * run's server (its DSN), see test-engine.ts.
+ */
 export async function freshDatabase(dir: string): Promise<string> {
+  if (TEST_ENGINE !== "sqlite") return freshServerDatabase();
   const file = path.join(dir, `db-${process.pid}-${counter++}.db`);
   await migrateSqliteDatabase(file);
   return file;

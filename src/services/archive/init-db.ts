@@ -4,6 +4,8 @@ import type { FileArchive } from "../../archive/file-backend.js";
 import { ClusterRegistry } from "../../archive/clusters.js";
 import type { ArchivedJobRow } from "../../archive/job-row-from-meta.js";
 import { prepareJobInsert } from "../../db/jobs/bulk-insert.js";
+import { insertJobsSql, jobValues } from "../../db/jobs/insert-job.js";
+import type { JobWriter, SqlTransaction } from "../../db/sql/job-writer.js";
 import { openSqlite } from "../../db/sqlite.js";
 import type { Logger } from "../../log.js";
 import { jobGroups } from "../../archive/walk.js";
@@ -37,8 +39,7 @@ export class InitDbInterrupted extends Error {}
  */
 export async function rebuildJobTables(options: InitDbOptions): Promise<InitDbResult> {
   const started = process.hrtime.bigint();
-  const { archive, dbFile, logger, progress, signal } = options;
-  const registry = await ClusterRegistry.load(archive);
+  const { dbFile } = options;
   const work = `${dbFile}.init-db-${process.pid}.tmp`;
 
   const original = openSqlite(dbFile, { mustExist: true });
@@ -47,7 +48,6 @@ export async function rebuildJobTables(options: InitDbOptions): Promise<InitDbRe
   copyFileSync(dbFile, work);
 
   let db: Database.Database | undefined;
-  let pool: ParsePool | undefined;
   try {
     db = openSqlite(work, { mustExist: true });
     // A scratch copy: a crash only loses the copy, so durability can wait until the end.
@@ -55,35 +55,7 @@ export async function rebuildJobTables(options: InitDbOptions): Promise<InitDbRe
     db.pragma("synchronous = OFF");
     db.pragma("foreign_keys = OFF");
     const indexes = clearJobTables(db);
-
-    const groups = jobGroups(archive.root, await archive.clusters());
-    pool = new ParsePool({ clusters: registry.clusters, validate: options.validate ?? false }, options.workers);
-    const store = jobStore(db);
-    let imported = 0;
-    let skipped = 0;
-    let groupsDone = 0;
-    const onBatch = (result: ParseBatchResult) => {
-      if (signal?.aborted) throw new InitDbInterrupted("interrupted");
-      for (const problem of result.problems) logger.warn(`skipped ${problem.path}: ${problem.reason}`);
-      const stored = store(result.jobs);
-      for (const duplicate of stored.duplicates) logger.warn(`skipped duplicate job ${duplicate}`);
-      imported += stored.inserted;
-      skipped += result.problems.length + stored.duplicates.length;
-      // Job groups hold similar numbers of jobs, so the share of groups done estimates the total.
-      const done = imported + skipped;
-      progress?.update(done, skipped, groupsDone > 0 ? Math.max(done, Math.round((done / groupsDone) * groups.length)) : undefined);
-    };
-    const inFlight = new Set<Promise<void>>();
-    for (const group of groups) {
-      if (signal?.aborted) throw new InitDbInterrupted("interrupted");
-      const task = pool.walk(group.dir, onBatch).then(() => void groupsDone++);
-      inFlight.add(task);
-      void task.finally(() => inFlight.delete(task)).catch(() => {});
-      // Two groups per worker keep every worker busy without walking the whole archive ahead.
-      while (inFlight.size >= pool.size * 2) await Promise.race(inFlight);
-    }
-    await Promise.all(inFlight);
-    if (signal?.aborted) throw new InitDbInterrupted("interrupted");
+    const counts = await importArchive(options, jobStore(db));
 
     for (const index of indexes) db.exec(index);
     db.pragma("journal_mode = WAL");
@@ -92,13 +64,94 @@ export async function rebuildJobTables(options: InitDbOptions): Promise<InitDbRe
     // The old WAL belongs to the old file; it must not be replayed onto the new one.
     for (const suffix of ["-wal", "-shm"]) rmSync(dbFile + suffix, { force: true });
     renameSync(work, dbFile);
-    progress?.finish();
-    return { imported, skipped, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+    return { ...counts, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
   } finally {
-    progress?.finish();
-    await pool?.close();
+    options.progress?.finish();
     db?.close();
     for (const suffix of ["", "-wal", "-shm"]) rmSync(work + suffix, { force: true });
+  }
+}
+
+/**
+ * `--init-db` on a database server: the same rebuild as one transaction of the job writer, so an
+ * error or an interrupt rolls back to the tables as they were.
+ */
+export async function rebuildJobTablesOnServer(options: Omit<InitDbOptions, "dbFile"> & { jobWriter: JobWriter }): Promise<InitDbResult> {
+  const started = process.hrtime.bigint();
+  try {
+    const counts = await options.jobWriter.transaction(async (tx) => {
+      for (const table of ["jobtag", "tag", "job"]) await tx.run(`DELETE FROM ${table}`);
+      return importArchive(options, serverJobStore(tx));
+    });
+    return { ...counts, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+  } finally {
+    options.progress?.finish();
+  }
+}
+
+type StoreResult = { inserted: number; duplicates: string[] };
+/** Stores a batch of parsed jobs; batches arrive one at a time, in order. */
+type JobStore = (jobs: ArchivedJobRow[]) => StoreResult | Promise<StoreResult>;
+
+/** Batches parsed but not yet stored before the walk waits for the database. */
+const MAX_QUEUED_BATCHES = 16;
+
+/**
+ * Walks the archive with the parse workers and hands every batch of jobs to `store`: problems and
+ * duplicates are logged and counted, progress is reported, and an abort signal stops it between batches.
+ */
+async function importArchive(options: Omit<InitDbOptions, "dbFile">, store: JobStore): Promise<{ imported: number; skipped: number }> {
+  const { archive, logger, progress, signal } = options;
+  const registry = await ClusterRegistry.load(archive);
+  const groups = jobGroups(archive.root, await archive.clusters());
+  const pool = new ParsePool({ clusters: registry.clusters, validate: options.validate ?? false }, options.workers);
+  let imported = 0;
+  let skipped = 0;
+  let groupsDone = 0;
+  // Batches are stored one after another, in arrival order, whether the store is synchronous or not.
+  let storing: Promise<void> = Promise.resolve();
+  let queued = 0;
+  let failure: unknown;
+  const interrupted = () => {
+    if (signal?.aborted) throw new InitDbInterrupted("interrupted");
+  };
+  const onBatch = (result: ParseBatchResult) => {
+    interrupted();
+    queued++;
+    storing = storing.then(async () => {
+      interrupted();
+      for (const problem of result.problems) logger.warn(`skipped ${problem.path}: ${problem.reason}`);
+      const stored = await store(result.jobs);
+      queued--;
+      for (const duplicate of stored.duplicates) logger.warn(`skipped duplicate job ${duplicate}`);
+      imported += stored.inserted;
+      skipped += result.problems.length + stored.duplicates.length;
+      // Job groups hold similar numbers of jobs, so the share of groups done estimates the total.
+      const done = imported + skipped;
+      progress?.update(done, skipped, groupsDone > 0 ? Math.max(done, Math.round((done / groupsDone) * groups.length)) : undefined);
+    });
+    storing.catch((error: unknown) => (failure ??= error));
+  };
+  try {
+    const inFlight = new Set<Promise<void>>();
+    for (const group of groups) {
+      interrupted();
+      if (failure) throw failure;
+      const task = pool.walk(group.dir, onBatch).then(() => void groupsDone++);
+      inFlight.add(task);
+      void task.finally(() => inFlight.delete(task)).catch(() => {});
+      // Two groups per worker keep every worker busy without walking the whole archive ahead.
+      while (inFlight.size >= pool.size * 2) await Promise.race(inFlight);
+      if (queued > MAX_QUEUED_BATCHES) await storing;
+    }
+    await Promise.all(inFlight);
+    await storing;
+    interrupted();
+    return { imported, skipped };
+  } finally {
+    // A failed store must not surface later as an unhandled rejection.
+    storing.catch(() => {});
+    await pool.close();
   }
 }
 
@@ -145,4 +198,47 @@ function jobStore(db: Database.Database): (jobs: ArchivedJobRow[]) => { inserted
     }
     return { inserted, duplicates };
   });
+}
+
+/** Rows per INSERT on a server: 27 columns each, well below the 65,535 parameters of one statement. */
+const ROWS_PER_INSERT = 500;
+
+/**
+ * Inserts parsed jobs and their tags in the import's transaction on a database server. The tables were
+ * emptied in the same transaction, so a duplicate can only come from the archive itself: it is
+ * recognised here by its (jobId, cluster, startTime) and reported.
+ */
+function serverJobStore(tx: SqlTransaction): JobStore {
+  const seen = new Set<string>();
+  const tagIds = new Map<string, number>();
+  return async (jobs) => {
+    const fresh: ArchivedJobRow[] = [];
+    const duplicates: string[] = [];
+    for (const job of jobs) {
+      const key = `${job.row.jobId}\u0000${job.row.cluster}\u0000${job.row.startTime}`;
+      if (seen.has(key)) duplicates.push(`${job.row.jobId} on ${job.row.cluster} (start ${job.row.startTime})`);
+      else {
+        seen.add(key);
+        fresh.push(job);
+      }
+    }
+    for (let i = 0; i < fresh.length; i += ROWS_PER_INSERT) {
+      const chunk = fresh.slice(i, i + ROWS_PER_INSERT);
+      await tx.run(insertJobsSql(chunk.length), chunk.flatMap((job) => jobValues(job.row)));
+    }
+    for (const { row, tags } of fresh) {
+      if (tags.length === 0) continue;
+      const { id } = (await tx.get<{ id: number }>("SELECT id FROM job WHERE job_id = ? AND cluster = ? AND start_time = ?", [row.jobId, row.cluster, row.startTime]))!;
+      for (const tag of tags) {
+        const key = `${tag.type}\u0000${tag.name}`;
+        let tagId = tagIds.get(key);
+        if (tagId === undefined) {
+          tagId = await tx.insert("INSERT INTO tag (tag_type, tag_name) VALUES (?, ?)", [tag.type, tag.name]);
+          tagIds.set(key, tagId);
+        }
+        await tx.run(tx.dialect.insertOrIgnore("jobtag (job_id, tag_id) VALUES (?, ?)"), [id, tagId]);
+      }
+    }
+    return { inserted: fresh.length, duplicates };
+  };
 }

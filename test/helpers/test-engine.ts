@@ -1,0 +1,114 @@
+/**
+ * The database engine of this test run: SQLite unless CCB_TEST_ENGINE names mysql or postgres, in
+ * which case vitest's globalSetup (engine-global-setup.ts) runs one server and every test database
+ * is a new database on it. A test database is named by a string: the SQLite file, or the server DSN.
+ */
+import Database from "better-sqlite3";
+import mariadb from "mariadb";
+import pg from "pg";
+import { inject } from "vitest";
+import { parseDatabaseLocation, type DatabaseLocation } from "../../src/db/dsn.ts";
+import { migrateMysqlDatabase } from "../../src/db/migrate/mysql-runner.ts";
+import { migratePostgresDatabase } from "../../src/db/migrate/postgres-runner.ts";
+import { numberedPlaceholders } from "../../src/db/sql/placeholders.ts";
+import { snapshot } from "./db.ts";
+
+export type TestEngine = "sqlite" | "mysql" | "postgres";
+
+export const TEST_ENGINE: TestEngine = ((): TestEngine => {
+  const engine = process.env.CCB_TEST_ENGINE ?? "sqlite";
+  if (engine !== "sqlite" && engine !== "mysql" && engine !== "postgres") throw new Error(`CCB_TEST_ENGINE: unknown engine ${engine}`);
+  return engine;
+})();
+
+const DRIVER = { sqlite: "sqlite3", mysql: "mysql", postgres: "postgres" } as const;
+
+/** The location of a test database named by its file or DSN. */
+export function testDatabaseLocation(db: string): DatabaseLocation {
+  return parseDatabaseLocation(DRIVER[TEST_ENGINE], db);
+}
+
+let counter = 0;
+
+/** A new, migrated database on the run's server; returns its DSN. */
+export async function freshServerDatabase(): Promise<string> {
+  const name = `t${process.pid}_${Date.now().toString(36)}_${counter++}`;
+  const base = inject("testDbServerDsn");
+  let dsn: string;
+  if (TEST_ENGINE === "postgres") {
+    const url = new URL(base);
+    url.pathname = `/${name}`;
+    dsn = url.toString();
+    await migratePostgresDatabase(dsn);
+  } else {
+    // The database name follows the DSN's last '/' (before any '?parameters').
+    dsn = base.replace(/\/[^/?]*(\?.*)?$/, `/${name}$1`);
+    const location = parseDatabaseLocation("mysql", dsn);
+    if (location.driver !== "mysql") throw new Error("unreachable");
+    await migrateMysqlDatabase(location);
+  }
+  return dsn;
+}
+
+/**
+ * Rows of one statement on a test database, in the SQL all engines share (`?` placeholders, quoted
+ * camelCase aliases): for tests that look at what the server stored.
+ */
+export async function queryDatabase<T = Record<string, unknown>>(db: string, sql: string, params: readonly unknown[] = []): Promise<T[]> {
+  const location = testDatabaseLocation(db);
+  switch (location.driver) {
+    case "sqlite3": {
+      const connection = new Database(location.file, { readonly: true });
+      try {
+        return connection.prepare(sql).all(...params) as T[];
+      } finally {
+        connection.close();
+      }
+    }
+    case "mysql": {
+      const connection = await mariadb.createConnection({
+        host: location.host,
+        port: location.port,
+        user: location.user,
+        password: location.password,
+        database: location.database,
+        bigIntAsNumber: true,
+        decimalAsNumber: true,
+        initSql: "SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, ',ANSI_QUOTES,NO_BACKSLASH_ESCAPES')",
+      });
+      try {
+        return [...((await connection.execute(sql, params as unknown[])) as T[])];
+      } finally {
+        await connection.end();
+      }
+    }
+    case "postgres": {
+      const client = new pg.Client({ connectionString: location.connectionString });
+      await client.connect();
+      try {
+        const result = await client.query({ text: numberedPlaceholders(sql), values: params as unknown[] });
+        // Counts and ids as numbers, as the other engines give them.
+        return result.rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === "string" && /^-?\d+$/.test(v) && result.fields.find((f) => f.name === k)?.dataTypeID === 20 ? Number(v) : v]))) as T[];
+      } finally {
+        await client.end();
+      }
+    }
+  }
+}
+
+/**
+ * For "nothing changed" checks: on SQLite the schema and every row of every table; on a server every
+ * row of the job, tag, jobtag, user and configuration tables.
+ */
+export async function snapshotDatabase(db: string): Promise<unknown> {
+  if (TEST_ENGINE === "sqlite") return snapshot(db);
+  const tables: Record<string, string> = {
+    job: "SELECT * FROM job ORDER BY id",
+    tag: "SELECT * FROM tag ORDER BY id",
+    jobtag: "SELECT * FROM jobtag ORDER BY job_id, tag_id",
+    user: 'SELECT * FROM "user" ORDER BY username',
+    configuration: "SELECT * FROM configuration ORDER BY username, confkey",
+  };
+  const entries = await Promise.all(Object.entries(tables).map(async ([name, sql]) => [name, await queryDatabase(db, sql)] as const));
+  return Object.fromEntries(entries);
+}

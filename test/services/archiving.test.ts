@@ -1,12 +1,12 @@
 /**
- * The archiving worker on real parts: a migrated SQLite file with its job writer, the embedded metric
- * store filled through line protocol, and a file archive that validates what it writes.
+ * The archiving worker on real parts: a migrated database of the run's engine (SQLite, MariaDB or
+ * PostgreSQL) with its job writer, the embedded metric store filled through line protocol, and a file
+ * archive that validates what it writes.
  */
 import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-import type Database from "better-sqlite3";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClusterRegistry } from "../../src/archive/clusters.ts";
@@ -15,20 +15,20 @@ import type { ClusterConfig, JobData, JobMeta, MetricConfig } from "../../src/ar
 import { jobRowFromMeta } from "../../src/archive/job-row-from-meta.ts";
 import { jobDirectory, type JobKey } from "../../src/archive/paths.ts";
 import { validateJobData, validateJobMeta } from "../../src/archive/validate.ts";
-import { prepareJobInsert } from "../../src/db/jobs/bulk-insert.ts";
 import type { JobRow } from "../../src/db/jobs/job-row.ts";
-import { openJobWriter, sqliteJobWriter } from "../../src/db/writer.ts";
+import type { JobWriter } from "../../src/db/sql/job-writer.ts";
 import { silentLogger, type Logger } from "../../src/log.ts";
 import { ingestLines } from "../../src/metricdata/internal/ingest.ts";
 import { InternalMetricDataRepository } from "../../src/metricdata/internal/repository.ts";
 import { MetricStore } from "../../src/metricdata/internal/store.ts";
 import type { MetricDataRepositories } from "../../src/metricdata/repositories.ts";
 import type { MetricDataRepository } from "../../src/metricdata/repository.ts";
-import { attachTags } from "../../src/services/jobs/tags.ts";
 import { ArchivingWorker, type ArchivingWorkerOptions } from "../../src/services/archiving/worker.ts";
 import { readJson } from "../helpers/archive.ts";
 import { freshDatabase } from "../helpers/db.ts";
 import { captureLogger } from "../helpers/logger.ts";
+import { queryDatabase } from "../helpers/test-engine.ts";
+import { insertTestJob, openTestJobWriter } from "../helpers/test-writer.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { MAIN_SUBCLUSTER } from "../metricdata/fixtures.ts";
 
@@ -145,7 +145,9 @@ function expectClose(actual: { avg: number; min: number; max: number } | undefin
 // ---- the parts -------------------------------------------------------------------------------------
 
 const dir = tempDir("ccb-archiving-");
-let writer: Database.Database;
+/** The database (SQLite file or server DSN) and its job writer. */
+let db: string;
+let writer: JobWriter;
 let archive: FileArchive;
 let clusters: ClusterRegistry;
 let store: MetricStore;
@@ -155,7 +157,8 @@ const workers: ArchivingWorker[] = [];
 const repositories = (forCluster: (cluster: string) => MetricDataRepository | undefined): MetricDataRepositories => ({ forCluster, close: async () => {} });
 
 beforeAll(async () => {
-  writer = openJobWriter(await freshDatabase(dir));
+  db = await freshDatabase(dir);
+  writer = await openTestJobWriter(db);
   archive = await FileArchive.create(path.join(dir, "archive"), { validate: true });
   await archive.storeClusterConfig(CLUSTER);
   clusters = await ClusterRegistry.load(archive);
@@ -169,13 +172,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const worker of workers) await worker.close(1000);
-  writer.close();
+  await writer?.close();
 });
 
 function newWorker(options: ArchivingWorkerOptions & { logger?: Logger; metricData?: MetricDataRepositories | null } = {}): ArchivingWorker {
   const { logger = silentLogger, metricData, ...rest } = options;
   const worker = new ArchivingWorker(
-    { jobWriter: sqliteJobWriter(writer), archive, clusters, metricData: metricData === null ? undefined : (metricData ?? repositories((c) => (c === C ? repository : undefined))), logger },
+    { jobWriter: writer, archive, clusters, metricData: metricData === null ? undefined : (metricData ?? repositories((c) => (c === C ? repository : undefined))), logger },
     { retryDelaysMs: [20, 40], ...rest },
   );
   workers.push(worker);
@@ -184,7 +187,7 @@ function newWorker(options: ArchivingWorkerOptions & { logger?: Logger; metricDa
 
 let nextJobId = 4000;
 
-function insertJob(overrides: Partial<JobRow> = {}, tags: { type: string; name: string }[] = []): { id: number; key: JobKey } {
+async function insertJob(overrides: Partial<JobRow> = {}, tags: { type: string; name: string }[] = []): Promise<{ id: number; key: JobKey }> {
   const row: JobRow = {
     jobId: nextJobId++,
     cluster: C,
@@ -215,11 +218,7 @@ function insertJob(overrides: Partial<JobRow> = {}, tags: { type: string; name: 
     fileDataVolTotal: 0,
     ...overrides,
   };
-  const id = writer.transaction(() => {
-    const inserted = prepareJobInsert(writer)(row)!;
-    attachTags(writer, inserted, tags);
-    return inserted;
-  })();
+  const id = await insertTestJob(writer, row, tags);
   return { id, key: { jobId: row.jobId, cluster: row.cluster, startTime: row.startTime } };
 }
 
@@ -246,7 +245,13 @@ function jsonLogger(): { logger: Logger; lines: () => { msg: string; warnings?: 
   return { logger: pino({ level: "info" }, stream), lines: () => chunks.map((c) => JSON.parse(c) as { msg: string; warnings?: string[] }) };
 }
 
-const dbRow = (id: number) => writer.prepare("SELECT * FROM job WHERE id = ?").get(id) as DbRow;
+const dbRow = async (id: number) => (await queryDatabase<DbRow>(db, "SELECT * FROM job WHERE id = ?", [id]))[0]!;
+
+/** The monitoring_status of each job, in the order of `ids`, read in one query. */
+async function statuses(ids: number[]): Promise<number[]> {
+  const rows = await queryDatabase<{ id: number; monitoring_status: number }>(db, `SELECT id, monitoring_status FROM job WHERE id IN (${ids.map(() => "?").join(", ")})`, ids);
+  return ids.map((id) => rows.find((r) => r.id === id)!.monitoring_status);
+}
 
 async function archiveOne(id: number, options: Parameters<typeof newWorker>[0] = {}): Promise<ArchivingWorker> {
   const worker = newWorker(options);
@@ -263,7 +268,7 @@ describe("archiving a stopped job", () => {
   const jobHosts = ["a01", "a02"];
 
   beforeAll(async () => {
-    job = insertJob({ resources: hosts(...jobHosts), numNodes: 2, numHWThreads: 16, numAcc: 4 }, [
+    job = await insertJob({ resources: hosts(...jobHosts), numNodes: 2, numHWThreads: 16, numAcc: 4 }, [
       { type: "review", name: "slow io" },
       { type: "project", name: "alpha" },
     ]);
@@ -276,7 +281,7 @@ describe("archiving a stopped job", () => {
       expectClose(meta.statistics[name], expectedJobStatistics(name, jobHosts));
       expect(meta.statistics[name]!.unit).toEqual(CLUSTER.metricConfig.find((m) => m.name === name)!.unit);
     }
-    const row = dbRow(job.id);
+    const row = await dbRow(job.id);
     expect(row.monitoring_status).toBe(3);
     expect(row.flops_any_avg).toBeCloseTo(expectedJobStatistics("flops_any", jobHosts).avg, 9);
     expect(row.mem_bw_avg).toBeCloseTo(expectedJobStatistics("mem_bw", jobHosts).avg, 9);
@@ -342,7 +347,7 @@ describe("archiving a stopped job", () => {
     ]);
     // Rebuilding the database from the archive (init-db) gives the row the worker wrote.
     const { row, tags } = jobRowFromMeta(rawMeta, clusters);
-    const dbValues = dbRow(job.id);
+    const dbValues = await dbRow(job.id);
     expect(row.monitoringStatus).toBe(3);
     expect(row.flopsAnyAvg).toBe(dbValues.flops_any_avg);
     expect(row.memUsedMax).toBe(dbValues.mem_used_max);
@@ -359,9 +364,9 @@ describe("archiving a stopped job", () => {
 
   it("archives node scope only for jobs of more than 8 nodes", async () => {
     const nine = ["a01", "a02", "a03", ...Array.from({ length: 6 }, (_, i) => `b0${i}`)];
-    const big = insertJob({ resources: JSON.stringify(nine.map((hostname) => ({ hostname }))), numNodes: 9 });
+    const big = await insertJob({ resources: JSON.stringify(nine.map((hostname) => ({ hostname }))), numNodes: 9 });
     await archiveOne(big.id);
-    expect(dbRow(big.id).monitoring_status).toBe(3);
+    expect((await dbRow(big.id)).monitoring_status).toBe(3);
     const data = await archive.loadData(big.key);
     expect(Object.keys(data.flops_any!)).toEqual(["node"]);
     expect(data.acc_util).toBeUndefined();
@@ -373,9 +378,9 @@ describe("archiving a stopped job", () => {
 describe("partial and missing data", () => {
   it("archives a job with partial data and logs what was missing", async () => {
     const { logger, lines } = jsonLogger();
-    const partial = insertJob({ resources: hosts("a03", "a04"), numNodes: 2 });
+    const partial = await insertJob({ resources: hosts("a03", "a04"), numNodes: 2 });
     await archiveOne(partial.id, { logger });
-    expect(dbRow(partial.id).monitoring_status).toBe(3);
+    expect((await dbRow(partial.id)).monitoring_status).toBe(3);
     const meta = await archive.loadMeta(partial.key);
     // a04 has no mem_bw: its statistics come from a03 alone
     expectClose(meta.statistics.mem_bw, expectedJobStatistics("mem_bw", ["a03"]));
@@ -388,20 +393,20 @@ describe("partial and missing data", () => {
 
   it("fails a job at once, without retries, when the validating archive refuses it (a metric the schema requires is missing)", async () => {
     const { logger, lines } = jsonLogger();
-    const job = insertJob({ resources: hosts("a04") });
+    const job = await insertJob({ resources: hosts("a04") });
     await archiveOne(job.id, { logger, retryDelaysMs: [10_000] });
-    expect(dbRow(job.id).monitoring_status).toBe(2);
+    expect((await dbRow(job.id)).monitoring_status).toBe(2);
     expect(lines().at(-1)?.msg).toMatch(/failed after 1 attempt\(s\): writing the job to the archive failed: .*"statistics\.mem_bw" is missing/);
     expect(await archive.exists(job.key)).toBe(false);
   });
 
   it("retries a job without a metric data repository, then sets status 2 and logs why", async () => {
     const { logger, messages } = captureLogger();
-    const job = insertJob();
+    const job = await insertJob();
     const began = Date.now();
     await archiveOne(job.id, { logger, metricData: null, retryDelaysMs: [30, 60] });
     expect(Date.now() - began).toBeGreaterThanOrEqual(90);
-    expect(dbRow(job.id).monitoring_status).toBe(2);
+    expect((await dbRow(job.id)).monitoring_status).toBe(2);
     const log = messages().filter((m) => m.includes(`dbid: ${job.id}`));
     expect(log.filter((m) => /failed \(attempt \d\).*no metric data repository for cluster "archcluster".*retrying in/.test(m))).toHaveLength(2);
     expect(log.at(-1)).toMatch(/failed after 3 attempt\(s\): no metric data repository for cluster "archcluster"; monitoringStatus set to 2/);
@@ -410,9 +415,9 @@ describe("partial and missing data", () => {
 
   it("fails a job whose hosts sent nothing at all, as cc-backend does, after the retries", async () => {
     const { logger, messages } = captureLogger();
-    const job = insertJob({ resources: hosts("a05") });
+    const job = await insertJob({ resources: hosts("a05") });
     await archiveOne(job.id, { logger, retryDelaysMs: [5] });
-    expect(dbRow(job.id).monitoring_status).toBe(2);
+    expect((await dbRow(job.id)).monitoring_status).toBe(2);
     expect(messages().at(-1)).toMatch(/no metric data for the job \(no data for "cpu_load" \(node\) on host "a05"/);
     expect(await archive.exists(job.key)).toBe(false);
   });
@@ -420,18 +425,19 @@ describe("partial and missing data", () => {
 
 describe("the durable queue", () => {
   it("picks up every waiting job on start, in small id slices, and only those", async () => {
-    const waiting = Array.from({ length: 11 }, () => insertJob().id);
-    const running = insertJob({ jobState: "running" }).id;
-    const disabled = insertJob({ monitoringStatus: 0 }).id;
-    const failed = insertJob({ monitoringStatus: 2 }).id;
+    const waiting: number[] = [];
+    for (let i = 0; i < 11; i++) waiting.push((await insertJob()).id);
+    const running = (await insertJob({ jobState: "running" })).id;
+    const disabled = (await insertJob({ monitoringStatus: 0 })).id;
+    const failed = (await insertJob({ monitoringStatus: 2 })).id;
     const { logger, messages } = captureLogger();
     const worker = newWorker({ logger, scanIdsPerQuery: 3 });
     worker.start();
     await worker.whenIdle();
-    for (const id of waiting) expect(dbRow(id).monitoring_status, `job ${id}`).toBe(3);
-    expect(dbRow(running)).toMatchObject({ monitoring_status: 1, job_state: "running" });
-    expect(dbRow(disabled).monitoring_status).toBe(0);
-    expect(dbRow(failed).monitoring_status).toBe(2);
+    for (const id of waiting) expect((await dbRow(id)).monitoring_status, `job ${id}`).toBe(3);
+    expect(await dbRow(running)).toMatchObject({ monitoring_status: 1, job_state: "running" });
+    expect((await dbRow(disabled)).monitoring_status).toBe(0);
+    expect((await dbRow(failed)).monitoring_status).toBe(2);
     for (const id of waiting) expect(messages().filter((m) => m === `archiving job (dbid: ${id}) successful`)).toHaveLength(1);
   });
 
@@ -455,19 +461,21 @@ describe("the durable queue", () => {
   }
 
   it("archives at most `concurrency` jobs at a time", async () => {
-    const ids = Array.from({ length: 6 }, () => insertJob().id);
+    const ids: number[] = [];
+    for (let i = 0; i < 6; i++) ids.push((await insertJob()).id);
     const { counts, metricData } = slowRepository();
     const worker = newWorker({ metricData, concurrency: 2 });
     worker.start();
     await worker.whenIdle();
     expect(counts.most).toBe(2);
     expect(counts.loads).toHaveLength(ids.length);
-    for (const id of ids) expect(dbRow(id).monitoring_status).toBe(3);
+    for (const id of ids) expect((await dbRow(id)).monitoring_status).toBe(3);
   });
 
   it("never archives a job twice, however often it is enqueued, also while it is under way", async () => {
     const { logger, messages } = captureLogger();
-    const ids = ["a01", "a02", "a03"].map((host) => insertJob({ resources: hosts(host) }).id);
+    const ids: number[] = [];
+    for (const host of ["a01", "a02", "a03"]) ids.push((await insertJob({ resources: hosts(host) })).id);
     const { counts, metricData } = slowRepository();
     // Room for every copy at once: only the worker's own bookkeeping keeps them apart.
     const worker = newWorker({ metricData, concurrency: 10, logger });
@@ -478,55 +486,56 @@ describe("the durable queue", () => {
     await worker.whenIdle();
     expect(counts.loads.sort()).toEqual(["a01", "a02", "a03"]);
     for (const id of ids) {
-      expect(dbRow(id).monitoring_status).toBe(3);
+      expect((await dbRow(id)).monitoring_status).toBe(3);
       expect(messages().filter((m) => m.includes(`dbid: ${id}`))).toEqual([`archiving job (dbid: ${id}) successful`]);
     }
   });
 
   it("on close finishes what is under way and leaves the rest waiting for the next start", async () => {
-    const ids = Array.from({ length: 8 }, () => insertJob().id);
+    const ids: number[] = [];
+    for (let i = 0; i < 8; i++) ids.push((await insertJob()).id);
     const first = newWorker({ concurrency: 1 });
     first.start();
-    while (ids.every((id) => dbRow(id).monitoring_status === 1)) await sleep(1);
+    while ((await statuses(ids)).every((status) => status === 1)) await sleep(1);
     await first.close(5000);
     first.enqueue(ids.at(-1)!); // refused after close
-    const afterClose = ids.map((id) => dbRow(id).monitoring_status);
+    const afterClose = await statuses(ids);
     expect(afterClose.filter((s) => s === 3).length).toBeGreaterThan(0);
     expect(afterClose.filter((s) => s === 1).length).toBeGreaterThan(0);
     expect(afterClose.every((s) => s === 1 || s === 3)).toBe(true);
     await sleep(50);
-    expect(ids.map((id) => dbRow(id).monitoring_status)).toEqual(afterClose);
+    expect(await statuses(ids)).toEqual(afterClose);
 
     const second = newWorker();
     second.start();
     await second.whenIdle();
-    for (const id of ids) expect(dbRow(id).monitoring_status).toBe(3);
+    for (const id of ids) expect((await dbRow(id)).monitoring_status).toBe(3);
   });
 
   it("finishes a job already complete in the archive by updating the database, without loading data", async () => {
     const { logger, messages } = captureLogger();
-    const job = insertJob({ resources: hosts("a02") });
+    const job = await insertJob({ resources: hosts("a02") });
     await archiveOne(job.id);
-    const archived = dbRow(job.id);
+    const archived = await dbRow(job.id);
     const metaFile = path.join(jobDirectory(archive.root, job.key), "meta.json");
     const written = statSync(metaFile).mtimeMs;
     // As if the process died after writing the archive, before the database update.
-    writer.prepare("UPDATE job SET monitoring_status = 1, flops_any_avg = 0, mem_bw_avg = 0, load_avg = 0, mem_used_max = 0 WHERE id = ?").run(job.id);
+    await writer.transaction((tx) => tx.run("UPDATE job SET monitoring_status = 1, flops_any_avg = 0, mem_bw_avg = 0, load_avg = 0, mem_used_max = 0 WHERE id = ?", [job.id]));
     // No repository: loading data would fail the job.
     await archiveOne(job.id, { logger, metricData: null, retryDelaysMs: [] });
-    expect(dbRow(job.id)).toEqual(archived);
+    expect(await dbRow(job.id)).toEqual(archived);
     expect(statSync(metaFile).mtimeMs).toBe(written);
     expect(messages()).toContain(`archiving job (dbid: ${job.id}): already complete in the archive, marked as archived`);
   });
 
   it("replaces what a process killed between data.json.gz and meta.json left behind", async () => {
-    const job = insertJob({ resources: hosts("a01") });
+    const job = await insertJob({ resources: hosts("a01") });
     const jobDir = jobDirectory(archive.root, job.key);
     mkdirSync(jobDir, { recursive: true });
     writeFileSync(path.join(jobDir, "data.json.gz"), "not gzip");
     writeFileSync(path.join(jobDir, "meta.json.0a1b2c3d4e5f.tmp"), '{"jobId":');
     await archiveOne(job.id);
-    expect(dbRow(job.id).monitoring_status).toBe(3);
+    expect((await dbRow(job.id)).monitoring_status).toBe(3);
     expect(readdirSync(jobDir).sort()).toEqual(["data.json.gz", "meta.json"]);
     const data = await archive.loadData(job.key);
     expect(data.mem_used!.node!.series[0]!.data).toEqual(expectedNodeSeries("mem_used", "a01"));

@@ -1,21 +1,20 @@
 /**
- * The background tasks on real parts: migrated SQLite files written through the job writer, copies of
- * the real cc-backend archive fixture, and the scheduler with real timers.
+ * The background tasks on real parts: migrated databases of the run's engine (SQLite, MariaDB or
+ * PostgreSQL) written through its job writer, copies of the real cc-backend archive fixture, and the
+ * scheduler with real timers.
  */
 import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { gunzipSync } from "node:zlib";
-import type Database from "better-sqlite3";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { ArchiveBackend } from "../../src/archive/backend.ts";
 import { FileArchive } from "../../src/archive/file-backend.ts";
 import type { JobMeta } from "../../src/archive/generated/archive-types.ts";
 import { jobDirectory, type JobKey } from "../../src/archive/paths.ts";
 import { parseConfig } from "../../src/config/load.ts";
-import { prepareJobInsert } from "../../src/db/jobs/bulk-insert.ts";
 import { MONITORING, type JobRow } from "../../src/db/jobs/job-row.ts";
-import { openJobWriter, sqliteJobWriter } from "../../src/db/writer.ts";
+import type { JobWriter } from "../../src/db/sql/job-writer.ts";
 import { silentLogger } from "../../src/log.ts";
 import { compressionTask, type CompressionSummary } from "../../src/services/tasks/compression.ts";
 import { configuredTasks } from "../../src/services/tasks/index.ts";
@@ -27,6 +26,8 @@ import { copyArchiveFixture, emmyJobs, readJson } from "../helpers/archive.ts";
 import { freshDatabase } from "../helpers/db.ts";
 import { captureLogger } from "../helpers/logger.ts";
 import { RecordingQueue } from "../helpers/rest.ts";
+import { queryDatabase, TEST_ENGINE } from "../helpers/test-engine.ts";
+import { insertTestJob, openTestJobWriter } from "../helpers/test-writer.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 const dir = tempDir("ccb-tasks-");
@@ -35,9 +36,10 @@ const NOW = 1_700_000_000;
 const DAY = 86_400;
 const never = new AbortController().signal;
 
-const writers: Database.Database[] = [];
-afterAll(() => {
-  for (const writer of writers) writer.close();
+// Closed after each test: a server writer's pool holds its connections open, and the test server takes only a few dozen.
+const writers: JobWriter[] = [];
+afterEach(async () => {
+  for (const writer of writers.splice(0)) await writer.close();
 });
 
 let nextJobId = 5_000_000;
@@ -75,19 +77,19 @@ function row(overrides: Partial<JobRow> = {}): JobRow {
   };
 }
 
-async function database(): Promise<{ file: string; writer: Database.Database; insert: (overrides?: Partial<JobRow>) => number }> {
-  const file = await freshDatabase(dir);
-  const writer = openJobWriter(file);
+/** A new database of the run's engine (an SQLite file or a server DSN) and a job writer on it. */
+async function database(): Promise<{ db: string; writer: JobWriter; insert: (overrides?: Partial<JobRow>) => Promise<number> }> {
+  const db = await freshDatabase(dir);
+  const writer = await openTestJobWriter(db);
   writers.push(writer);
-  const insertRow = prepareJobInsert(writer);
-  return { file, writer, insert: (overrides) => insertRow(row(overrides))! };
+  return { db, writer, insert: (overrides) => insertTestJob(writer, row(overrides)) };
 }
 
-function jobRow(writer: Database.Database, id: number): { job_state: string; duration: number; monitoring_status: number } | undefined {
-  return writer.prepare("SELECT job_state, duration, monitoring_status FROM job WHERE id = ?").get(id) as never;
+async function jobRow(db: string, id: number): Promise<{ job_state: string; duration: number; monitoring_status: number } | undefined> {
+  return (await queryDatabase<{ job_state: string; duration: number; monitoring_status: number }>(db, "SELECT job_state, duration, monitoring_status FROM job WHERE id = ?", [id]))[0];
 }
 
-const jobCount = (writer: Database.Database) => (writer.prepare("SELECT count(*) AS n FROM job").get() as { n: number }).n;
+const jobCount = async (db: string) => (await queryDatabase<{ n: number }>(db, "SELECT count(*) AS n FROM job"))[0]!.n;
 
 /** Every file below `root`, relative to it. */
 function filesBelow(root: string): string[] {
@@ -103,27 +105,27 @@ describe("stop-jobs-exceeding-walltime", () => {
   const GRACE = 600;
 
   it("stops running jobs whose start + walltime + grace lies before now: state timeout, duration now - start, handed to archiving", async () => {
-    const { writer, insert } = await database();
-    const over = insert({ walltime: 3600, startTime: NOW - 3600 - GRACE - 1 });
-    const farOver = insert({ walltime: 60, startTime: NOW - 10 * DAY });
-    const atLimit = insert({ walltime: 3600, startTime: NOW - 3600 - GRACE });
-    const under = insert({ walltime: 3600, startTime: NOW - 3600 });
-    const noWalltime = insert({ walltime: 0, startTime: NOW - 100 * DAY });
-    const finished = insert({ walltime: 60, startTime: NOW - 10 * DAY, jobState: "completed", duration: 30, monitoringStatus: MONITORING.archived });
-    const unmonitored = insert({ walltime: 60, startTime: NOW - 5 * DAY, monitoringStatus: MONITORING.disabled });
+    const { db, writer, insert } = await database();
+    const over = await insert({ walltime: 3600, startTime: NOW - 3600 - GRACE - 1 });
+    const farOver = await insert({ walltime: 60, startTime: NOW - 10 * DAY });
+    const atLimit = await insert({ walltime: 3600, startTime: NOW - 3600 - GRACE });
+    const under = await insert({ walltime: 3600, startTime: NOW - 3600 });
+    const noWalltime = await insert({ walltime: 0, startTime: NOW - 100 * DAY });
+    const finished = await insert({ walltime: 60, startTime: NOW - 10 * DAY, jobState: "completed", duration: 30, monitoringStatus: MONITORING.archived });
+    const unmonitored = await insert({ walltime: 60, startTime: NOW - 5 * DAY, monitoringStatus: MONITORING.disabled });
     const queue = new RecordingQueue();
     const { logger, messages } = captureLogger();
 
-    const task = walltimeTask({ jobWriter: sqliteJobWriter(writer), archiving: queue, logger }, { graceSeconds: GRACE, now: () => NOW });
+    const task = walltimeTask({ jobWriter: writer, archiving: queue, logger }, { graceSeconds: GRACE, now: () => NOW });
     const result = (await task.run(never)) as { stopped: number };
 
     expect(result.stopped).toBe(3);
-    expect(jobRow(writer, over)).toEqual({ job_state: "timeout", duration: 3600 + GRACE + 1, monitoring_status: MONITORING.runningOrArchiving });
-    expect(jobRow(writer, farOver)).toEqual({ job_state: "timeout", duration: 10 * DAY, monitoring_status: MONITORING.runningOrArchiving });
+    expect(await jobRow(db, over)).toEqual({ job_state: "timeout", duration: 3600 + GRACE + 1, monitoring_status: MONITORING.runningOrArchiving });
+    expect(await jobRow(db, farOver)).toEqual({ job_state: "timeout", duration: 10 * DAY, monitoring_status: MONITORING.runningOrArchiving });
     // Monitoring stays disabled, and such a job is not archived — as stop_job does it.
-    expect(jobRow(writer, unmonitored)).toEqual({ job_state: "timeout", duration: 5 * DAY, monitoring_status: MONITORING.disabled });
-    for (const id of [atLimit, under, noWalltime]) expect(jobRow(writer, id)).toEqual({ job_state: "running", duration: 0, monitoring_status: MONITORING.runningOrArchiving });
-    expect(jobRow(writer, finished)).toEqual({ job_state: "completed", duration: 30, monitoring_status: MONITORING.archived });
+    expect(await jobRow(db, unmonitored)).toEqual({ job_state: "timeout", duration: 5 * DAY, monitoring_status: MONITORING.disabled });
+    for (const id of [atLimit, under, noWalltime]) expect(await jobRow(db, id)).toEqual({ job_state: "running", duration: 0, monitoring_status: MONITORING.runningOrArchiving });
+    expect(await jobRow(db, finished)).toEqual({ job_state: "completed", duration: 30, monitoring_status: MONITORING.archived });
     expect(queue.jobs.sort()).toEqual([over, farOver].sort());
     expect(messages().some((m) => m.includes("3 running job(s) past walltime + 600 s stopped"))).toBe(true);
 
@@ -133,14 +135,16 @@ describe("stop-jobs-exceeding-walltime", () => {
   });
 
   it("works in batches until every job past its walltime is stopped; a stop signal ends it between batches", async () => {
-    const { writer, insert } = await database();
-    const ids = Array.from({ length: 7 }, (_, i) => insert({ walltime: 60, startTime: NOW - DAY - i }));
+    const { db, writer, insert } = await database();
+    const ids: number[] = [];
+    for (let i = 0; i < 7; i++) ids.push(await insert({ walltime: 60, startTime: NOW - DAY - i }));
     const queue = new RecordingQueue();
-    const all = walltimeTask({ jobWriter: sqliteJobWriter(writer), archiving: queue, logger: silentLogger }, { graceSeconds: GRACE, batchSize: 2, now: () => NOW });
+    const all = walltimeTask({ jobWriter: writer, archiving: queue, logger: silentLogger }, { graceSeconds: GRACE, batchSize: 2, now: () => NOW });
     expect(((await all.run(never)) as { stopped: number }).stopped).toBe(7);
     expect(queue.jobs.sort()).toEqual([...ids].sort());
 
-    const more = Array.from({ length: 5 }, (_, i) => insert({ walltime: 60, startTime: NOW - DAY - i }));
+    const more: number[] = [];
+    for (let i = 0; i < 5; i++) more.push(await insert({ walltime: 60, startTime: NOW - DAY - i }));
     const abort = new AbortController();
     // The second batch's jobs are handed to archiving after its commit; stopping there ends the run.
     const stopping = new RecordingQueue();
@@ -148,21 +152,23 @@ describe("stop-jobs-exceeding-walltime", () => {
       RecordingQueue.prototype.enqueue.call(stopping, id);
       if (stopping.jobs.length === 2) abort.abort();
     };
-    const interrupted = (await walltimeTask({ jobWriter: sqliteJobWriter(writer), archiving: stopping, logger: silentLogger }, { graceSeconds: GRACE, batchSize: 2, now: () => NOW }).run(abort.signal)) as {
+    const interrupted = (await walltimeTask({ jobWriter: writer, archiving: stopping, logger: silentLogger }, { graceSeconds: GRACE, batchSize: 2, now: () => NOW }).run(abort.signal)) as {
       stopped: number;
       interrupted: boolean;
     };
     expect(interrupted).toEqual({ stopped: 2, interrupted: true });
-    expect(more.filter((id) => jobRow(writer, id)!.job_state === "running")).toHaveLength(3);
+    const states = await Promise.all(more.map(async (id) => (await jobRow(db, id))!.job_state));
+    expect(states.filter((state) => state === "running")).toHaveLength(3);
   });
 
-  it("reads only running jobs through their partial index, never the whole table", async () => {
+  // The plans are SQLite's (EXPLAIN QUERY PLAN); the servers plan by their own statistics.
+  it.skipIf(TEST_ENGINE !== "sqlite")("reads only running jobs through their partial index, never the whole table", async () => {
     const { writer } = await database();
-    const plan = (writer.prepare(`EXPLAIN QUERY PLAN ${EXCEEDING_WALLTIME_SQL}`).all(1, NOW, 10) as { detail: string }[]).map((r) => r.detail).join("; ");
+    const explain = (sql: string, params: unknown[]) =>
+      writer.transaction(async (tx) => (await tx.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params)).map((r) => r.detail).join("; "));
+    const plan = await explain(EXCEEDING_WALLTIME_SQL, [1, NOW, 10]);
     expect(plan).toMatch(/USING (COVERING )?INDEX job_running/);
-    const scan = (writer.prepare(`EXPLAIN QUERY PLAN ${OLD_JOBS_SQL}`).all(0, 10, NOW, 0, 0) as { detail: string }[])
-      .map((r) => r.detail)
-      .join("; ");
+    const scan = await explain(OLD_JOBS_SQL, [0, 10, NOW, 0, 0]);
     expect(scan).toContain("INTEGER PRIMARY KEY (rowid>? AND rowid<?)");
   });
 });
@@ -177,7 +183,9 @@ const SMALL_DATA = {
 interface ArchiveSetup {
   root: string;
   archive: FileArchive;
-  writer: Database.Database;
+  /** The database (SQLite file or server DSN) and its job writer. */
+  db: string;
+  writer: JobWriter;
   /** The fixture's two jobs of 2020/2021: old. */
   old: { id: number; key: JobKey }[];
   /** Archived five days before NOW: kept. */
@@ -187,28 +195,31 @@ interface ArchiveSetup {
   waiting: number;
   /** Old, archiving failed: not in the archive. */
   failed: number;
-  insert: (overrides?: Partial<JobRow>) => number;
+  insert: (overrides?: Partial<JobRow>) => Promise<number>;
 }
 
 async function archiveSetup(name: string): Promise<ArchiveSetup> {
   const root = copyArchiveFixture(dir, name);
   const archive = await FileArchive.open(root);
-  const { writer, insert } = await database();
-  const old = emmyJobs.map((key) => {
+  const { db, writer, insert } = await database();
+  const old: { id: number; key: JobKey }[] = [];
+  for (const key of emmyJobs) {
     const meta = readJson(path.join(jobDirectory(root, key), "meta.json")) as JobMeta;
-    return { key, id: insert({ jobId: key.jobId, startTime: key.startTime, duration: meta.duration, jobState: "completed", monitoringStatus: MONITORING.archived }) };
-  });
+    old.push({ key, id: await insert({ jobId: key.jobId, startTime: key.startTime, duration: meta.duration, jobState: "completed", monitoringStatus: MONITORING.archived }) });
+  }
   const template = readJson(path.join(jobDirectory(root, emmyJobs[0]!), "meta.json")) as JobMeta;
   const recentKey = { jobId: 4_200_001, cluster: "emmy", startTime: NOW - 5 * DAY };
   await archive.importJob({ ...template, ...recentKey, duration: 600 }, SMALL_DATA as never);
-  const recent = { key: recentKey, id: insert({ ...recentKey, duration: 600, jobState: "completed", monitoringStatus: MONITORING.archived }) };
-  const running = insert({ startTime: NOW - 400 * DAY, walltime: 0 });
-  const waiting = insert({ startTime: NOW - 400 * DAY, jobState: "completed", duration: 60 });
-  const failed = insert({ startTime: NOW - 400 * DAY, jobState: "failed", duration: 60, monitoringStatus: MONITORING.archivingFailed });
+  const recent = { key: recentKey, id: await insert({ ...recentKey, duration: 600, jobState: "completed", monitoringStatus: MONITORING.archived }) };
+  const running = await insert({ startTime: NOW - 400 * DAY, walltime: 0 });
+  const waiting = await insert({ startTime: NOW - 400 * DAY, jobState: "completed", duration: 60 });
+  const failed = await insert({ startTime: NOW - 400 * DAY, jobState: "failed", duration: 60, monitoringStatus: MONITORING.archivingFailed });
   // A tag on an old job: its link goes with the row.
-  writer.prepare("INSERT INTO tag (tag_type, tag_name) VALUES ('debug', 'old')").run();
-  writer.prepare("INSERT INTO jobtag (job_id, tag_id) VALUES (?, (SELECT id FROM tag WHERE tag_name = 'old'))").run(old[0]!.id);
-  return { root, archive, writer, old, recent, running, waiting, failed, insert };
+  await writer.transaction(async (tx) => {
+    await tx.run("INSERT INTO tag (tag_type, tag_name) VALUES ('debug', 'old')");
+    await tx.run("INSERT INTO jobtag (job_id, tag_id) VALUES (?, (SELECT id FROM tag WHERE tag_name = 'old'))", [old[0]!.id]);
+  });
+  return { root, archive, db, writer, old, recent, running, waiting, failed, insert };
 }
 
 const hasJobDir = (root: string, key: JobKey) => existsSync(jobDirectory(root, key));
@@ -217,23 +228,23 @@ describe("archive retention", () => {
   it("policy delete with includeDB: old jobs leave the archive and the database; recent, running and waiting jobs stay", async () => {
     const s = await archiveSetup("retention-delete");
     const { logger, messages } = captureLogger();
-    const task = retentionTask({ jobWriter: sqliteJobWriter(s.writer), archive: s.archive, logger }, { policy: "delete", ageDays: 30, includeDB: true, now: () => NOW, batchSize: 1 });
+    const task = retentionTask({ jobWriter: s.writer, archive: s.archive, logger }, { policy: "delete", ageDays: 30, includeDB: true, now: () => NOW, batchSize: 1 });
     const summary = (await task.run(never)) as RetentionSummary;
 
     expect(summary).toEqual({ archived: 2, notInArchive: 1, deletedFromDb: 3, failed: 0, interrupted: false });
     for (const job of s.old) {
       expect(hasJobDir(s.root, job.key)).toBe(false);
-      expect(jobRow(s.writer, job.id)).toBeUndefined();
+      expect(await jobRow(s.db, job.id)).toBeUndefined();
     }
     // The emptied <jobId/1000> folders are gone too; cluster.json stays.
     expect(readdirSync(path.join(s.root, "emmy")).sort()).toEqual(["4200", "cluster.json"]);
     expect(hasJobDir(s.root, s.recent.key)).toBe(true);
     expect(await s.archive.loadData(s.recent.key)).toEqual(SMALL_DATA);
-    expect(jobRow(s.writer, s.recent.id)).toBeDefined();
-    expect(jobRow(s.writer, s.running)?.job_state).toBe("running");
-    expect(jobRow(s.writer, s.waiting)?.monitoring_status).toBe(MONITORING.runningOrArchiving);
-    expect(jobRow(s.writer, s.failed)).toBeUndefined();
-    expect(s.writer.prepare("SELECT count(*) AS n FROM jobtag").get()).toEqual({ n: 0 });
+    expect(await jobRow(s.db, s.recent.id)).toBeDefined();
+    expect((await jobRow(s.db, s.running))?.job_state).toBe("running");
+    expect((await jobRow(s.db, s.waiting))?.monitoring_status).toBe(MONITORING.runningOrArchiving);
+    expect(await jobRow(s.db, s.failed)).toBeUndefined();
+    expect(await queryDatabase(s.db, "SELECT count(*) AS n FROM jobtag")).toEqual([{ n: 0 }]);
     expect(messages().some((m) => m.includes("2 job(s) deleted in the archive") && m.includes("3 deleted from the database"))).toBe(true);
 
     // A second run finds nothing more to do.
@@ -242,14 +253,14 @@ describe("archive retention", () => {
 
   it("policy delete without includeDB: the archive entries go, every database row stays", async () => {
     const s = await archiveSetup("retention-keep-db");
-    const rows = jobCount(s.writer);
-    const summary = (await retentionTask({ jobWriter: sqliteJobWriter(s.writer), archive: s.archive, logger: silentLogger }, { policy: "delete", ageDays: 30, includeDB: false, now: () => NOW }).run(never)) as RetentionSummary;
+    const rows = await jobCount(s.db);
+    const summary = (await retentionTask({ jobWriter: s.writer, archive: s.archive, logger: silentLogger }, { policy: "delete", ageDays: 30, includeDB: false, now: () => NOW }).run(never)) as RetentionSummary;
     expect(summary).toMatchObject({ archived: 2, deletedFromDb: 0 });
     for (const job of s.old) {
       expect(hasJobDir(s.root, job.key)).toBe(false);
-      expect(jobRow(s.writer, job.id)).toBeDefined();
+      expect(await jobRow(s.db, job.id)).toBeDefined();
     }
-    expect(jobCount(s.writer)).toBe(rows);
+    expect(await jobCount(s.db)).toBe(rows);
   });
 
   it("policy move: old jobs move below location, which opens as an archive of its own; rows go only with includeDB", async () => {
@@ -257,11 +268,11 @@ describe("archive retention", () => {
     const location = path.join(dir, "retention-moved");
     const before = emmyJobs.map((key) => filesBelow(jobDirectory(s.root, key)));
     const originalMeta = await s.archive.loadMeta(emmyJobs[1]!);
-    const rows = jobCount(s.writer);
+    const rows = await jobCount(s.db);
 
-    const keepRows = retentionTask({ jobWriter: sqliteJobWriter(s.writer), archive: s.archive, logger: silentLogger }, { policy: "move", ageDays: 30, includeDB: false, location, now: () => NOW });
+    const keepRows = retentionTask({ jobWriter: s.writer, archive: s.archive, logger: silentLogger }, { policy: "move", ageDays: 30, includeDB: false, location, now: () => NOW });
     expect(await keepRows.run(never)).toMatchObject({ archived: 2, deletedFromDb: 0 });
-    expect(jobCount(s.writer)).toBe(rows);
+    expect(await jobCount(s.db)).toBe(rows);
     for (const [i, key] of emmyJobs.entries()) {
       expect(hasJobDir(s.root, key)).toBe(false);
       expect(filesBelow(jobDirectory(location, key))).toEqual(before[i]);
@@ -273,9 +284,9 @@ describe("archive retention", () => {
     expect(await moved.loadMeta(emmyJobs[1]!)).toEqual(originalMeta);
 
     // With includeDB the rows of the jobs no longer in the archive go as well.
-    const dropRows = retentionTask({ jobWriter: sqliteJobWriter(s.writer), archive: s.archive, logger: silentLogger }, { policy: "move", ageDays: 30, includeDB: true, location, now: () => NOW });
+    const dropRows = retentionTask({ jobWriter: s.writer, archive: s.archive, logger: silentLogger }, { policy: "move", ageDays: 30, includeDB: true, location, now: () => NOW });
     expect(await dropRows.run(never)).toMatchObject({ archived: 0, notInArchive: 3, deletedFromDb: 3 });
-    for (const job of s.old) expect(jobRow(s.writer, job.id)).toBeUndefined();
+    for (const job of s.old) expect(await jobRow(s.db, job.id)).toBeUndefined();
     expect(filesBelow(jobDirectory(location, emmyJobs[0]!))).toEqual(before[0]);
   });
 
@@ -294,7 +305,7 @@ describe("archive retention", () => {
     afterAll(() => rmSync(location, { recursive: true, force: true }));
     const before = emmyJobs.map((key) => filesBelow(jobDirectory(s.root, key)));
     const originalData = await s.archive.loadData(emmyJobs[0]!);
-    const task = retentionTask({ jobWriter: sqliteJobWriter(s.writer), archive: s.archive, logger: silentLogger }, { policy: "move", ageDays: 30, includeDB: true, location, now: () => NOW });
+    const task = retentionTask({ jobWriter: s.writer, archive: s.archive, logger: silentLogger }, { policy: "move", ageDays: 30, includeDB: true, location, now: () => NOW });
     expect(await task.run(never)).toEqual({ archived: 2, notInArchive: 1, deletedFromDb: 3, failed: 0, interrupted: false });
     for (const [i, key] of emmyJobs.entries()) {
       expect(hasJobDir(s.root, key)).toBe(false);
@@ -316,19 +327,21 @@ describe("archive retention", () => {
       },
     });
     const options = { policy: "delete", ageDays: 30, includeDB: true, now: () => NOW, batchSize: 1 } as const;
-    const first = (await retentionTask({ jobWriter: sqliteJobWriter(s.writer), archive: stopping, logger: silentLogger }, options).run(abort.signal)) as RetentionSummary;
+    const first = (await retentionTask({ jobWriter: s.writer, archive: stopping, logger: silentLogger }, options).run(abort.signal)) as RetentionSummary;
     expect(first).toEqual({ archived: 1, notInArchive: 0, deletedFromDb: 1, failed: 0, interrupted: true });
     expect(s.old.filter((job) => hasJobDir(s.root, job.key))).toHaveLength(1);
-    expect(s.old.filter((job) => jobRow(s.writer, job.id))).toHaveLength(1);
+    const rowsLeft = await Promise.all(s.old.map((job) => jobRow(s.db, job.id)));
+    expect(rowsLeft.filter((r) => r !== undefined)).toHaveLength(1);
 
-    const rest = (await retentionTask({ jobWriter: sqliteJobWriter(s.writer), archive: s.archive, logger: silentLogger }, options).run(never)) as RetentionSummary;
+    const rest = (await retentionTask({ jobWriter: s.writer, archive: s.archive, logger: silentLogger }, options).run(never)) as RetentionSummary;
     expect(rest).toEqual({ archived: 1, notInArchive: 1, deletedFromDb: 2, failed: 0, interrupted: false });
-    expect(s.old.filter((job) => hasJobDir(s.root, job.key) || jobRow(s.writer, job.id))).toEqual([]);
+    const left = await Promise.all(s.old.map(async (job) => hasJobDir(s.root, job.key) || (await jobRow(s.db, job.id)) !== undefined));
+    expect(s.old.filter((_, i) => left[i])).toEqual([]);
   });
 
   it("walks the job table in id ranges: with one id per query every old job is still found", async () => {
     const s = await archiveSetup("retention-small-slices");
-    const summary = (await retentionTask({ jobWriter: sqliteJobWriter(s.writer), archive: s.archive, logger: silentLogger }, { policy: "delete", ageDays: 30, includeDB: true, now: () => NOW, idsPerQuery: 1 }).run(never)) as RetentionSummary;
+    const summary = (await retentionTask({ jobWriter: s.writer, archive: s.archive, logger: silentLogger }, { policy: "delete", ageDays: 30, includeDB: true, now: () => NOW, idsPerQuery: 1 }).run(never)) as RetentionSummary;
     expect(summary).toMatchObject({ archived: 2, notInArchive: 1, deletedFromDb: 3 });
   });
 });
@@ -360,7 +373,7 @@ describe("archive compression", () => {
     writeFileSync(path.join(recentDir, "data.json"), JSON.stringify(SMALL_DATA));
     const { logger, messages } = captureLogger();
 
-    const task = compressionTask({ jobWriter: sqliteJobWriter(s.writer), archive: s.archive, logger }, { olderThanDays: 7, now: () => NOW, batchSize: 1 });
+    const task = compressionTask({ jobWriter: s.writer, archive: s.archive, logger }, { olderThanDays: 7, now: () => NOW, batchSize: 1 });
     const summary = (await task.run(never)) as CompressionSummary;
     expect(summary).toEqual({ compressed: 2, checked: 3, failed: 0, interrupted: false });
     for (const [i, key] of emmyJobs.entries()) {
@@ -374,7 +387,7 @@ describe("archive compression", () => {
 
   it("a later run skips what a complete run covered, but finds jobs added since", async () => {
     const s = await plainArchive("compression-rerun", true);
-    const task = compressionTask({ jobWriter: sqliteJobWriter(s.writer), archive: s.archive, logger: silentLogger }, { olderThanDays: 7, now: () => NOW });
+    const task = compressionTask({ jobWriter: s.writer, archive: s.archive, logger: silentLogger }, { olderThanDays: 7, now: () => NOW });
     expect(await task.run(never)).toMatchObject({ compressed: 2, checked: 3 });
     expect(await task.run(never)).toEqual({ compressed: 0, checked: 0, failed: 0, interrupted: false });
 
@@ -385,7 +398,7 @@ describe("archive compression", () => {
     const jobDir = jobDirectory(s.root, key);
     rmSync(path.join(jobDir, "data.json.gz"));
     writeFileSync(path.join(jobDir, "data.json"), JSON.stringify(SMALL_DATA));
-    s.insert({ ...key, duration: 60, jobState: "completed", monitoringStatus: MONITORING.archived });
+    await s.insert({ ...key, duration: 60, jobState: "completed", monitoringStatus: MONITORING.archived });
     expect(await task.run(never)).toEqual({ compressed: 1, checked: 1, failed: 0, interrupted: false });
     expect(await s.archive.loadData(key)).toEqual(SMALL_DATA);
   });
@@ -401,7 +414,7 @@ describe("archive compression", () => {
         },
       },
     });
-    const summary = (await compressionTask({ jobWriter: sqliteJobWriter(s.writer), archive: stopping, logger: silentLogger }, { olderThanDays: 7, now: () => NOW, batchSize: 1 }).run(abort.signal)) as CompressionSummary;
+    const summary = (await compressionTask({ jobWriter: s.writer, archive: stopping, logger: silentLogger }, { olderThanDays: 7, now: () => NOW, batchSize: 1 }).run(abort.signal)) as CompressionSummary;
     expect(summary).toMatchObject({ compressed: 1, interrupted: true });
     const plain = emmyJobs.filter((key) => existsSync(path.join(jobDirectory(s.root, key), "data.json")));
     expect(plain).toHaveLength(1);
@@ -531,7 +544,7 @@ describe("tasks from config.json", () => {
     const { writer } = await database();
     const archive = await FileArchive.create(path.join(dir, `config-archive-${nextJobId++}`));
     const { logger, messages } = captureLogger();
-    const tasks = configuredTasks(parseConfig(config).config, { jobWriter: sqliteJobWriter(writer), archive, logger });
+    const tasks = configuredTasks(parseConfig(config).config, { jobWriter: writer, archive, logger });
     return { names: tasks.map((t) => t.name), intervals: tasks.map((t) => t.intervalMs), messages: messages() };
   }
 
@@ -552,14 +565,14 @@ describe("tasks from config.json", () => {
   it("includeDB defaults to true, as in cc-backend", async () => {
     const s = await archiveSetup("retention-config-default");
     const [task] = configuredTasks(parseConfig({ archive: { kind: "file", path: s.root, retention: { policy: "delete", age: 30 } } }).config, {
-      jobWriter: sqliteJobWriter(s.writer),
+      jobWriter: s.writer,
       archive: s.archive,
       logger: silentLogger,
     });
     // Against today's date every archived job of the setup is older than 30 days, the recent one too.
     expect(await task!.run(never)).toMatchObject({ archived: 3, notInArchive: 1, deletedFromDb: 4 });
-    for (const job of s.old) expect(jobRow(s.writer, job.id)).toBeUndefined();
-    expect(jobRow(s.writer, s.running)?.job_state).toBe("running");
+    for (const job of s.old) expect(await jobRow(s.db, job.id)).toBeUndefined();
+    expect((await jobRow(s.db, s.running))?.job_state).toBe("running");
   });
 
   it("leaves out a retention that cannot run, with the reason in the log", async () => {

@@ -1,4 +1,5 @@
-// npx tsx bench/rest-start-stop.ts [--jobs 5000] [--concurrency 32] [--seconds 60]   (after npm run build)
+// npx tsx bench/rest-start-stop.ts [--jobs 5000] [--concurrency 32] [--seconds 60] [--engine sqlite|mysql|postgres]
+//   (after npm run build; mysql/postgres: a private server as the tests start it, fsync relaxed)
 //
 // start_job + stop_job over loopback HTTP, `concurrency` clients at once, against the real
 // `cc-backend --server` (token authentication, request validation, logging, the job writer, the
@@ -21,8 +22,15 @@ import { issueToken, keysFromEnv } from "../src/auth/jwt.ts";
 import { generateKeyPair } from "../src/auth/keys.ts";
 import { main as cli } from "../src/cli/main.ts";
 import { startLiveFeed } from "../src/demo/live-feed.ts";
-import { prepareJobInsert } from "../src/db/jobs/bulk-insert.ts";
-import { migrateSqliteDatabase } from "../src/db/migrate/runner.ts";
+import { migrateDatabase } from "../src/cli/database.ts";
+import { openMysqlPool, openPostgresPool } from "../src/db/connect.ts";
+import { parseDatabaseLocation, type DatabaseLocation } from "../src/db/dsn.ts";
+import { insertJobsSql, jobValues } from "../src/db/jobs/insert-job.ts";
+import type { JobRow } from "../src/db/jobs/job-row.ts";
+import { openReadPool } from "../src/db/read-pool/open.ts";
+import { numberedPlaceholders } from "../src/db/sql/placeholders.ts";
+// The private database servers of the tests serve the benchmark too.
+import { startMariaDb, startPostgres } from "../test/helpers/db-servers.ts";
 import { projectRoot } from "../src/db/migrate/migration-files.ts";
 import { openSqlite } from "../src/db/sqlite.ts";
 import { median, printTable, seconds, type BenchRow } from "./lib/report.ts";
@@ -57,17 +65,21 @@ async function main(): Promise<void> {
       jobs: { type: "string", default: "5000" },
       concurrency: { type: "string", default: "32" },
       seconds: { type: "string", default: "60" },
+      engine: { type: "string", default: "sqlite" },
     },
   });
+  const ENGINE = args.engine as Engine;
+  if (!["sqlite", "mysql", "postgres"].includes(ENGINE)) throw new Error(`--engine must be sqlite, mysql or postgres, got ${ENGINE}`);
   const JOBS = Number(args.jobs);
   const CONCURRENCY = Number(args.concurrency);
   const LIMIT_MS = Number(args.seconds) * 1000;
   const log = (line: string) => console.error(line);
 
   const work = mkdtempSync(path.join(os.tmpdir(), "ccb-bench-rest-"));
+  const target = await benchDatabase(ENGINE, work);
   try {
-    const db = path.join(work, "job.db");
-    await migrateSqliteDatabase(db);
+    const db = target.db;
+    await migrateDatabase(target.location);
     const archiveRoot = path.join(work, "archive");
     mkdirSync(path.join(archiveRoot, "fritz"), { recursive: true });
     writeFileSync(path.join(archiveRoot, "version.txt"), "1");
@@ -77,7 +89,7 @@ async function main(): Promise<void> {
     const env = { ...process.env, JWT_PUBLIC_KEY: keys.publicKey, JWT_PRIVATE_KEY: keys.privateKey, SESSION_KEY: "bench-session-key-0123456789abcdef" };
     const token = await issueToken(keysFromEnv(env), { username: "bench", roles: ["api"] });
     const config = path.join(work, "config.json");
-    writeFileSync(config, JSON.stringify({ addr: "127.0.0.1:0", "db-driver": "sqlite3", db, archive: { kind: "file", path: archiveRoot }, clusters: [{ name: "fritz", metricDataRepository: { kind: "internal" } }] }));
+    writeFileSync(config, JSON.stringify({ addr: "127.0.0.1:0", "db-driver": target.location.driver, db, archive: { kind: "file", path: archiveRoot }, clusters: [{ name: "fritz", metricDataRepository: { kind: "internal" } }] }));
     const child = fork(fileURLToPath(import.meta.url), ["--serve", work, config], {
       env,
       execArgv: ["--import", "tsx", ...(process.env.BENCH_SERVER_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_SERVER_PROF}`] : [])],
@@ -153,13 +165,13 @@ async function main(): Promise<void> {
     const requests = startLatency.length + stopLatency.length;
     log(`${startLatency.length} jobs, ${requests} requests in ${elapsed.toFixed(1)} s`);
     // The archiving backlog the burst left: how long the server takes to work it off (at most 2 min).
-    const watcher = openSqlite(db, { readonly: true });
-    const waiting = watcher.prepare("SELECT count(*) AS n FROM job WHERE job_state <> 'running' AND monitoring_status = 1");
-    const backlog = (waiting.get() as { n: number }).n;
+    const watcher = await openReadPool(target.location, { size: 2 });
+    const count = async (where: string) => (await watcher.query<{ n: number }>({ sql: `SELECT count(*) AS n FROM job WHERE ${where}`, mode: "get" })).n;
+    const waiting = () => count("job_state <> 'running' AND monitoring_status = 1");
+    const backlog = await waiting();
     const drainStart = process.hrtime.bigint();
-    while ((waiting.get() as { n: number }).n > 0 && seconds(drainStart) < 120) await new Promise((resolve) => setTimeout(resolve, 200));
-    const left = (waiting.get() as { n: number }).n;
-    watcher.close();
+    while ((await waiting()) > 0 && seconds(drainStart) < 120) await new Promise((resolve) => setTimeout(resolve, 200));
+    const left = await waiting();
     log(`archiving backlog after the burst: ${backlog} jobs; ${backlog - left} archived in ${seconds(drainStart).toFixed(1)} s (${((backlog - left) / seconds(drainStart)).toFixed(0)} jobs/s), ${left} left`);
     const exited = new Promise((resolve) => child.once("exit", resolve));
     child.kill("SIGTERM");
@@ -168,37 +180,72 @@ async function main(): Promise<void> {
     const rate = requests / elapsed;
     const all = [...startLatency, ...stopLatency].sort((x, y) => x - y);
 
-    // Floor: the same database file, raw better-sqlite3, one INSERT per transaction (WAL, synchronous NORMAL).
-    const raw = openSqlite(db);
     // Archiving runs in the same server process and competes for its CPU; its backlog is by design.
-    const archived = (raw.prepare("SELECT count(*) AS n FROM job WHERE monitoring_status = 3").get() as { n: number }).n;
-    const failedArchiving = (raw.prepare("SELECT count(*) AS n FROM job WHERE monitoring_status = 2").get() as { n: number }).n;
+    const archived = await count("monitoring_status = 3");
+    const failedArchiving = await count("monitoring_status = 2");
+    await watcher.close();
     if (process.env.BENCH_SERVER_LOG) log(serverLog);
     log(`archived: ${archived} jobs, failed: ${failedArchiving}`);
-    const insert = prepareJobInsert(raw);
+
+    // Floor: the same database, the raw driver, one INSERT per transaction, one after another.
     const archive = await FileArchive.open(archiveRoot);
     const template = jobRowFromMeta({ ...payload, jobState: "running", duration: 0, statistics: {} } as never, await ClusterRegistry.load(archive)).row;
     const floorLatency: number[] = [];
-    const count = Math.max(requests, 2000);
-    const one = raw.transaction((jobId: number) => insert({ ...template, jobId }));
+    const floorCount = Math.max(requests, 2000);
+    const insert = await rawInsert(target.location);
     const floorStart = process.hrtime.bigint();
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < floorCount; i++) {
       const t = process.hrtime.bigint();
-      one(2_000_000_000 + i);
+      await insert({ ...template, jobId: 2_000_000_000 + i });
       floorLatency.push(seconds(t) * 1000);
     }
-    const floorRate = count / seconds(floorStart);
-    raw.close();
+    const floorRate = floorCount / seconds(floorStart);
+    await insert.close();
     floorLatency.sort((x, y) => x - y);
 
     const rows: BenchRow[] = [
-      { name: `start_job + stop_job, ${CONCURRENCY} clients over HTTP`, ours: rate, floor: floorRate, unit: "req/s", higherIsBetter: true, note: `${requests} requests; floor: raw INSERT, one per transaction` },
+      { name: `${ENGINE}: start_job + stop_job, ${CONCURRENCY} clients over HTTP`, ours: rate, floor: floorRate, unit: "req/s", higherIsBetter: true, note: `${requests} requests; floor: raw INSERT, one per transaction` },
       { name: "latency p50 (start and stop)", ours: percentile(all, 50), floor: percentile(floorLatency, 50), unit: "ms", note: `start p50 ${median(startLatency).toFixed(2)} ms, stop p50 ${median(stopLatency).toFixed(2)} ms` },
       { name: "latency p99 (start and stop)", ours: percentile(all, 99), floor: percentile(floorLatency, 99), unit: "ms", note: "floor: one raw INSERT transaction" },
     ];
     printTable(rows);
   } finally {
+    await target.stop();
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+type Engine = "sqlite" | "mysql" | "postgres";
+
+/** The benchmark's database: an SQLite file in `work`, or a database on a private MariaDB/PostgreSQL server. */
+async function benchDatabase(engine: Engine, work: string): Promise<{ db: string; location: DatabaseLocation; stop(): Promise<void> }> {
+  if (engine === "sqlite") {
+    const db = path.join(work, "job.db");
+    return { db, location: parseDatabaseLocation("sqlite3", db), stop: async () => {} };
+  }
+  const server = engine === "mysql" ? await startMariaDb() : await startPostgres();
+  const db = await server.createDatabase("bench");
+  return { db, location: parseDatabaseLocation(engine, db), stop: () => server.stop() };
+}
+
+/** One INSERT per transaction through the engine's plain driver (better-sqlite3, mariadb, pg). */
+async function rawInsert(location: DatabaseLocation): Promise<((row: JobRow) => Promise<void>) & { close(): Promise<void> }> {
+  const sql = insertJobsSql(1);
+  switch (location.driver) {
+    case "sqlite3": {
+      const raw = openSqlite(location.file);
+      const statement = raw.prepare(sql);
+      return Object.assign(async (row: JobRow) => void statement.run(jobValues(row)), { close: async () => void raw.close() });
+    }
+    case "mysql": {
+      const pool = await openMysqlPool(location, { connectionLimit: 1 });
+      return Object.assign(async (row: JobRow) => void (await pool.execute(sql, jobValues(row))), { close: () => pool.end() });
+    }
+    case "postgres": {
+      const pool = await openPostgresPool(location, { connectionLimit: 1 });
+      const text = numberedPlaceholders(sql);
+      return Object.assign(async (row: JobRow) => void (await pool.query(text, jobValues(row))), { close: () => pool.end() });
+    }
   }
 }
 

@@ -11,7 +11,7 @@ import { readMigrations } from "../src/db/migrate/migration-files.ts";
 import { migrateSqliteDatabase } from "../src/db/migrate/runner.ts";
 import { generateJobs } from "./lib/generate-jobs.ts";
 import { benchDataDir, legacyDatabase } from "./lib/legacy-db.ts";
-import { benchInitDb } from "./lib/init-db.ts";
+import { benchInitDb, benchInitDbOnServer } from "./lib/init-db.ts";
 import { median, printTable, seconds, type BenchRow } from "./lib/report.ts";
 
 const { values: args } = parseArgs({
@@ -123,5 +123,9 @@ if (selected("insert")) {
 
 // 3. --init-db from an archive of ARCHIVE meta.json files.
 if (selected("init-db")) rows.push(await benchInitDb(Number(args.archive), RUNS, log));
+// 4. The same on MariaDB and PostgreSQL (private servers, as in the tests).
+for (const engine of ["mysql", "postgres"] as const) {
+  if (selected(`init-db-${engine}`)) rows.push(await benchInitDbOnServer(engine, Number(args.archive), RUNS, log));
+}
 
 printTable(rows);

@@ -1,5 +1,6 @@
 import type { Pool as MysqlPool, PoolConnection as MysqlConnection } from "mariadb";
 import type pg from "pg";
+import { connectionLostError, isConnectionLost } from "./connection-lost.js";
 import { MYSQL, POSTGRES } from "./sql/dialect.js";
 import type { JobWriter, SqlTransaction } from "./sql/job-writer.js";
 import { numberedPlaceholders } from "./sql/placeholders.js";
@@ -10,6 +11,18 @@ const LOCK_WAIT_SECONDS = 5;
 type Row = Record<string, unknown>;
 
 /**
+ * A write whose connection went away is not repeated (it may have committed just before), but
+ * answered with a clear 503; the pool opens a new connection for the next one.
+ */
+async function writeOnce<T>(attempt: () => Promise<T>): Promise<T> {
+  try {
+    return await attempt();
+  } catch (error) {
+    throw isConnectionLost(error) ? connectionLostError(error) : error;
+  }
+}
+
+/**
  * Job writes on MariaDB/MySQL: each transaction on its own pooled connection. Keys are named locks
  * (GET_LOCK), released when the transaction ends.
  */
@@ -18,7 +31,11 @@ export class MysqlJobWriter implements JobWriter {
 
   constructor(private readonly pool: MysqlPool) {}
 
-  async transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+  transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    return writeOnce(() => this.attempt(work));
+  }
+
+  private async attempt<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
     const connection: MysqlConnection = await this.pool.getConnection();
     const locks: string[] = [];
     // Prepared on the server (binary protocol): the driver's own placeholder parser would read the
@@ -64,7 +81,11 @@ export class PostgresJobWriter implements JobWriter {
 
   constructor(private readonly pool: pg.Pool) {}
 
-  async transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+  transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    return writeOnce(() => this.attempt(work));
+  }
+
+  private async attempt<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     const query = (sql: string, params: readonly unknown[] = []) => client.query({ text: numberedPlaceholders(sql), values: params as unknown[] });
     const tx: SqlTransaction = {

@@ -7,6 +7,7 @@ import type { PrismaClient } from "../db/client.js";
 import type { ReadPool } from "../db/read-pool/pool.js";
 import type { JobWriter } from "../db/sql/job-writer.js";
 import { sqliteJobWriter } from "../db/writer.js";
+import { UnavailableError } from "../unavailable.js";
 import type { Logger } from "../log.js";
 import type { MetricDataRepositories } from "../metricdata/repositories.js";
 import type { ArchivingQueue } from "./jobs/archiving.js";
@@ -54,10 +55,7 @@ export class InputError extends Error {
   }
 }
 
-/** A part of the server that a request needs is not configured (no archive, no job writer): 503. */
-export class UnavailableError extends Error {
-  readonly status = 503;
-}
+export { UnavailableError } from "../unavailable.js";
 
 /** The job writer of the context, or an UnavailableError. */
 export function jobWriterOf(ctx: Pick<ServiceContext, "jobWriter" | "writer">): JobWriter {

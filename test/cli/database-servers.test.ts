@@ -5,6 +5,8 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import mariadb from "mariadb";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileArchive } from "../../src/archive/file-backend.ts";
 import { startMariaDb, startPostgres, type DbServer } from "../helpers/db-servers.ts";
@@ -127,6 +129,27 @@ describe.each(ENGINES)("cc-backend with db-driver $driver", ({ driver, start }) 
     expect((after.jobs as { count: number }).count).toBe(1);
   });
 
+  it("reconnects when the database drops every connection; meanwhile requests get a clear 503, never a 500", { timeout: 120_000 }, async () => {
+    const before = await graphql(`{ jobs { count } }`);
+    const dropped = await dropConnections(db, "ccb_e2e");
+    expect(dropped).toBeGreaterThan(0);
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const list = await call("POST", "/query", { query: "{ jobs { count } jobsStatistics { totalJobs } }" });
+      const start = await call("POST", "/api/jobs/start_job/", { ...startPayload, jobId: 124_000 + i, startTime: startPayload.startTime + i });
+      for (const answer of [list, start]) {
+        statuses.push(answer.status);
+        if (answer.status === 503) expect(JSON.stringify(answer.body)).toContain("database connection was lost");
+        else expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(300);
+        const errors = (answer.body as { errors?: { message: string }[] }).errors;
+        if (errors) expect(errors.map((e) => e.message).join()).toContain("database connection was lost");
+      }
+    }
+    // Whatever the first requests met, the last ones are served on new connections.
+    expect(statuses.slice(-4).every((status) => status < 300), JSON.stringify(statuses)).toBe(true);
+    expect(((await graphql(`{ jobs { count } }`)).jobs as { count: number }).count).toBeGreaterThan((before.jobs as { count: number }).count);
+  });
+
   it("--init-db rebuilds the job tables from an archive, with the same jobs, tags and statistics as on SQLite", { timeout: 180_000 }, async () => {
     if (server && server.child.exitCode === null) {
       server.child.kill("SIGTERM");
@@ -188,3 +211,25 @@ describe.each(ENGINES)("cc-backend with db-driver $driver", ({ driver, start }) 
     expect(result.output).not.toContain("not-the-password");
   });
 });
+
+/** Ends every connection to `database` on the server, as a server restart or an administrator would. */
+async function dropConnections(server: DbServer, database: string): Promise<number> {
+  if (server.kind === "postgres") {
+    const client = new pg.Client({ connectionString: server.dsn });
+    await client.connect();
+    try {
+      const result = await client.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [database]);
+      return result.rowCount ?? 0;
+    } finally {
+      await client.end();
+    }
+  }
+  const connection = await mariadb.createConnection({ host: server.host, port: server.port, user: server.user, password: server.password });
+  try {
+    const rows = (await connection.query("SELECT id FROM information_schema.PROCESSLIST WHERE db = ? AND id <> CONNECTION_ID()", [database])) as { id: number | bigint }[];
+    for (const { id } of rows) await connection.query(`KILL CONNECTION ${Number(id)}`);
+    return rows.length;
+  } finally {
+    await connection.end();
+  }
+}

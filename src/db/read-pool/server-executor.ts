@@ -1,5 +1,6 @@
 import type { Pool as MysqlPool, PoolConnection as MysqlConnection } from "mariadb";
 import type pg from "pg";
+import { connectionLostError, isConnectionLost } from "../connection-lost.js";
 import { MYSQL, POSTGRES } from "../sql/dialect.js";
 import { numberedPlaceholders } from "../sql/placeholders.js";
 import { ReadQueryError, type ReadExecutor } from "./executor.js";
@@ -24,6 +25,21 @@ function queryError(error: unknown): ReadQueryError {
 }
 
 /**
+ * Reads are safe to repeat: one whose connection went away (the server restarted, say) is tried once
+ * more on a fresh connection before the request gets a 503.
+ */
+async function readTwice(attempt: () => Promise<unknown[]>): Promise<unknown[]> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isConnectionLost(error)) throw queryError(error);
+      if (tries >= 2) throw connectionLostError(error);
+    }
+  }
+}
+
+/**
  * Reads on a MariaDB/MySQL pool. A server runs queries concurrently by itself; the read pool's lanes
  * still decide which request gets the next connection. Several statements share one consistent snapshot.
  */
@@ -35,7 +51,11 @@ export class MysqlReadExecutor implements ReadExecutor {
     readonly size: number,
   ) {}
 
-  async run(_slot: number, statements: ReadStatement[]): Promise<unknown[]> {
+  run(_slot: number, statements: ReadStatement[]): Promise<unknown[]> {
+    return readTwice(() => this.attempt(statements));
+  }
+
+  private async attempt(statements: ReadStatement[]): Promise<unknown[]> {
     let connection: MysqlConnection | undefined;
     try {
       connection = await this.pool.getConnection();
@@ -52,7 +72,7 @@ export class MysqlReadExecutor implements ReadExecutor {
     } catch (error) {
       // A connection that failed mid-transaction is not handed back half-way through it.
       await connection?.query("ROLLBACK").catch(() => undefined);
-      throw queryError(error);
+      throw error;
     } finally {
       await connection?.release().catch(() => undefined);
     }
@@ -72,7 +92,11 @@ export class PostgresReadExecutor implements ReadExecutor {
     readonly size: number,
   ) {}
 
-  async run(_slot: number, statements: ReadStatement[]): Promise<unknown[]> {
+  run(_slot: number, statements: ReadStatement[]): Promise<unknown[]> {
+    return readTwice(() => this.attempt(statements));
+  }
+
+  private async attempt(statements: ReadStatement[]): Promise<unknown[]> {
     let client: pg.PoolClient | undefined;
     let broken: Error | undefined;
     try {
@@ -88,7 +112,7 @@ export class PostgresReadExecutor implements ReadExecutor {
       return results;
     } catch (error) {
       await client?.query("ROLLBACK").catch((e: Error) => (broken = e));
-      throw queryError(error);
+      throw error;
     } finally {
       client?.release(broken);
     }

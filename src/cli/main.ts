@@ -20,8 +20,6 @@ class CliError extends Error {
   }
 }
 
-const notImplemented = (flag: string) => new CliError(`--${flag}: not implemented yet`, 2);
-
 function loadEnvFile(file: string): void {
   if (!existsSync(file)) return;
   try {
@@ -29,12 +27,6 @@ function loadEnvFile(file: string): void {
   } catch (error) {
     throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
   }
-}
-
-/** The SQLite file, for what only SQLite does so far. */
-function sqliteFile(location: DatabaseLocation, flag: string): string {
-  if (location.driver !== "sqlite3") throw notImplemented(`${flag} with db-driver ${location.driver}`);
-  return location.file;
 }
 
 function parseNewUser(spec: string): { username: string; roles: string[]; password: string } {
@@ -114,7 +106,7 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
       console.log(await new Authenticator(prisma, config).tokenFor(flags.jwt));
     }
     if (flags["init-db"]) await runInitDb(config, location, logger);
-    if (flags["import-job"]) await runImportJob(config, sqliteFile(location, "import-job"), flags["import-job"]);
+    if (flags["import-job"]) await runImportJob(config, location, logger, flags["import-job"]);
     if (flags.server) {
       const { createApp } = await import("../server/app.js");
       const { listen } = await import("../server/listen.js");
@@ -228,21 +220,26 @@ async function runInitDb(config: Config, location: DatabaseLocation, logger: Log
   }
 }
 
-async function runImportJob(config: Config, dbFile: string, spec: string): Promise<void> {
+async function runImportJob(config: Config, location: DatabaseLocation, logger: Logger, spec: string): Promise<void> {
   const { openArchive } = await import("../archive/open.js");
   const { ClusterRegistry } = await import("../archive/clusters.js");
   const { importJobFiles } = await import("../services/archive/import-job.js");
-  const { openSqlite } = await import("../db/sqlite.js");
   const archive = await openArchive(config);
-  const db = openSqlite(dbFile, { mustExist: true });
+  let jobWriter;
+  if (location.driver === "sqlite3") {
+    const { openJobWriter, sqliteJobWriter } = await import("../db/writer.js");
+    jobWriter = sqliteJobWriter(openJobWriter(location.file));
+  } else {
+    jobWriter = await openServerJobWriter(location, logger);
+  }
   try {
-    const jobs = await importJobFiles({ archive, clusters: await ClusterRegistry.load(archive), db, validate: config.validate }, spec);
+    const jobs = await importJobFiles({ archive, clusters: await ClusterRegistry.load(archive), jobWriter, validate: config.validate }, spec);
     for (const job of jobs) {
       const units = job.unitChanges.map((c) => `${c.metric} ${c.from}->${c.to}`).join(", ");
       console.log(`imported job ${job.jobId} on ${job.cluster} (database id ${job.id})${units ? `; units: ${units}` : ""}`);
     }
   } finally {
-    db.close();
+    await jobWriter.close();
   }
 }
 

@@ -24,7 +24,7 @@ export async function clusterPartitions(ctx: RequestContext, cluster: string): P
   const cached = perCluster.get(cluster);
   if (cached && cached.until > Date.now()) return cached.partitions;
   const fresh = reader
-    .query<string[]>({ sql: "SELECT DISTINCT partition FROM job WHERE cluster = ? AND partition IS NOT NULL AND partition != '' ORDER BY partition", params: [cluster], mode: "pluck" }, "heavy")
+    .query<string[]>({ sql: `SELECT DISTINCT "partition" FROM job WHERE cluster = ? AND "partition" IS NOT NULL AND "partition" != '' ORDER BY "partition"`, params: [cluster], mode: "pluck" }, "heavy")
     .catch((error: unknown) => {
       perCluster.delete(cluster);
       throw error;

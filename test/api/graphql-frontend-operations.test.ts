@@ -3,7 +3,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { InternalMetricDataRepository, MetricStore } from "../../src/metricdata/internal/index.ts";
 import { emmyJobs } from "../helpers/archive.ts";
-import { importArchivedJobs, startRestApp, token, type RestApp } from "../helpers/rest.ts";
+import { startRestApp, token, type RestApp, importArchivedJobs } from "../helpers/rest.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 /**

@@ -9,11 +9,12 @@ import { Authenticator } from "../../src/auth/auth.ts";
 import { keysFromEnv } from "../../src/auth/jwt.ts";
 import { generateKeyPair } from "../../src/auth/keys.ts";
 import { parseConfig } from "../../src/config/load.ts";
-import { createPrismaClient, type PrismaClient } from "../../src/db/client.ts";
+import { openPrismaClient, type PrismaClient } from "../../src/db/client.ts";
 import { silentLogger } from "../../src/log.ts";
 import { createApp } from "../../src/server/app.ts";
 import { addUser, findUser } from "../../src/services/users.ts";
 import { freshDatabase } from "../helpers/db.ts";
+import { testDatabaseLocation } from "../helpers/test-engine.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 const dir = tempDir("ccb-https-");
@@ -41,7 +42,7 @@ function hs512(claims: object, secret = crossSecret): string {
 
 beforeAll(async () => {
   execFileSync("openssl", ["req", "-x509", "-newkey", "ed25519", "-nodes", "-days", "1", "-subj", "/CN=localhost", "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem")], { stdio: "ignore" });
-  prisma = createPrismaClient(await freshDatabase(dir));
+  prisma = openPrismaClient(testDatabaseLocation(await freshDatabase(dir)));
   await addUser(prisma, { username: "ada", roles: ["admin"], password: "ada-pw" });
   const config = parseConfig({}).config;
   const pair = generateKeyPair();

@@ -1,18 +1,18 @@
 /**
- * GET /metrics of the real app: a migrated SQLite file, the archive fixture, an archiving worker that
+ * GET /metrics of the real app: a migrated database of the run's engine, the archive fixture, an archiving worker that
  * cannot archive (no metric data repository, so the stopped job waits for its retry), the embedded
  * metric store, and requests over HTTP. The answer is parsed as Prometheus' text format here, and
  * checked by promtool when it is installed.
  */
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openJobWriter, sqliteJobWriter } from "../../src/db/writer.ts";
 import { silentLogger } from "../../src/log.ts";
 import type { MetricStore } from "../../src/metricdata/internal/store.ts";
 import { ArchivingWorker } from "../../src/services/archiving/worker.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import { freshDatabase } from "../helpers/db.ts";
 import { restArchive, token } from "../helpers/rest.ts";
+import { openTestJobWriter } from "../helpers/test-writer.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { clock, CLUSTER, line, NOW, testStore } from "../metricdata/fixtures.ts";
 
@@ -151,14 +151,14 @@ const USER = "metricsuser-xyz";
 beforeAll(async () => {
   const dbFile = await freshDatabase(dir);
   const { archive, clusters } = await restArchive(dir);
-  const workerWriter = openJobWriter(dbFile);
+  const workerWriter = await openTestJobWriter(dbFile);
   // Archiving needs a metric data repository, which this worker lacks: a stopped job fails its first
   // attempt and waits for a retry long after the test, so it stays in the queue.
-  worker = new ArchivingWorker({ jobWriter: sqliteJobWriter(workerWriter), archive, clusters, logger: silentLogger }, { retryDelaysMs: [600_000] });
+  worker = new ArchivingWorker({ jobWriter: workerWriter, archive, clusters, logger: silentLogger }, { retryDelaysMs: [600_000] });
   worker.start();
   afterAll(async () => {
     await worker.close(1000);
-    workerWriter.close();
+    await workerWriter.close();
   });
   store = testStore({ now: clock(NOW).now });
   app = await startTestApp(dbFile, { webRoot: false, metricStore: store }, { "disable-authentication": false }, undefined, { archive, clusters, archiving: worker });

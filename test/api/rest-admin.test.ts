@@ -1,10 +1,10 @@
-import Database from "better-sqlite3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { verifyToken } from "../../src/auth/jwt.ts";
 import { addUser } from "../../src/services/users.ts";
 import { startTestApp, testKeys } from "../helpers/app.ts";
 import { freshDatabase } from "../helpers/db.ts";
 import { call, startRestApp, token, type RestApp } from "../helpers/rest.ts";
+import { queryDatabase } from "../helpers/test-engine.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 const dir = tempDir();
@@ -24,13 +24,8 @@ beforeAll(async () => {
   alice = await token("alice", ["user"]);
 });
 
-function configurationRows(): unknown[] {
-  const db = new Database(app.dbFile, { readonly: true });
-  try {
-    return db.prepare("SELECT username, confkey, value FROM configuration ORDER BY username, confkey").all();
-  } finally {
-    db.close();
-  }
+function configurationRows(): Promise<unknown[]> {
+  return queryDatabase(app.dbFile, "SELECT username, confkey, value FROM configuration ORDER BY username, confkey");
 }
 
 describe("REST API roles", () => {
@@ -167,7 +162,7 @@ describe("REST API: tokens, roles, users, configuration, clusters", () => {
     expect(saved.status).toBe(200);
     expect(saved.text).toBe("success");
     await call(app, "POST", "/api/configuration/", { token: alice, form: { key: "plot_list_selectedMetrics", value: '["cpu_load"]' } });
-    expect(configurationRows()).toEqual([{ username: "alice", confkey: "plot_list_selectedMetrics", value: '["cpu_load"]' }]);
+    expect(await configurationRows()).toEqual([{ username: "alice", confkey: "plot_list_selectedMetrics", value: '["cpu_load"]' }]);
     expect((await call(app, "POST", "/api/configuration/", { token: alice, form: { key: "x", value: "{not json" } })).body.error).toMatch(/not valid JSON/);
     expect((await call(app, "POST", "/api/configuration/", { token: alice, form: { key: "../x", value: "1" } })).status).toBe(400);
     expect((await call(app, "POST", "/api/configuration/", { token: alice, form: { value: "1" } })).status).toBe(400);

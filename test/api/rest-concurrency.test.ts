@@ -2,9 +2,12 @@ import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import mariadb from "mariadb";
+import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fixturesDir } from "../helpers/fixtures.ts";
 import { call, startRestApp, token, type RestApp } from "../helpers/rest.ts";
+import { TEST_ENGINE, testDatabaseLocation } from "../helpers/test-engine.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 const dir = tempDir();
@@ -53,7 +56,8 @@ describe("REST API under concurrent requests", () => {
     expect(await app.prisma.tag.count({ where: { tagType: "load" } })).toBe(4);
   });
 
-  it("waits for a write lock another process holds instead of failing", async () => {
+  // Another process holding SQLite's file write lock; servers have none (their counterpart follows).
+  it.skipIf(TEST_ENGINE !== "sqlite")("waits for a write lock another process holds instead of failing", async () => {
     const betterSqlite = createRequire(import.meta.url).resolve("better-sqlite3");
     const holder = spawn(
       process.execPath,
@@ -76,5 +80,39 @@ describe("REST API under concurrent requests", () => {
     expect(responses.map((r) => r.status)).toEqual(Array(8).fill(201));
     expect(Date.now() - started).toBeGreaterThan(400);
     await holderExited;
+  });
+
+  /** Another connection locks the job table against writes (reads stay allowed); `release` ends it. */
+  async function lockJobTable(): Promise<{ release: () => Promise<void> }> {
+    const location = testDatabaseLocation(app.dbFile);
+    if (location.driver === "mysql") {
+      const connection = await mariadb.createConnection({ host: location.host, port: location.port, user: location.user, password: location.password, database: location.database });
+      await connection.query("LOCK TABLES job READ");
+      return { release: async () => (await connection.query("UNLOCK TABLES"), await connection.end()) };
+    }
+    if (location.driver !== "postgres") throw new Error("a server engine only");
+    const client = new pg.Client({ connectionString: location.connectionString });
+    await client.connect();
+    await client.query("BEGIN");
+    await client.query("LOCK TABLE job IN SHARE MODE");
+    return { release: async () => (await client.query("COMMIT"), await client.end()) };
+  }
+
+  it.skipIf(TEST_ENGINE === "sqlite")("waits for a table lock another connection holds instead of failing", async () => {
+    const holder = await lockJobTable();
+    const released = new Promise<void>((resolve, reject) => setTimeout(() => holder.release().then(resolve, reject), 700));
+    const started = Date.now();
+    const writes = Promise.all(
+      Array.from({ length: 8 }, (_, i) => call(app, "POST", "/api/jobs/start_job/", { token: api, json: { ...payload, jobId: 30_000 + i } })),
+    );
+    // The server keeps serving meanwhile: reads go on.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const readStarted = Date.now();
+    expect((await call(app, "GET", "/api/jobs/?items-per-page=1", { token: api })).status).toBe(200);
+    expect(Date.now() - readStarted).toBeLessThan(300);
+    const responses = await writes;
+    expect(responses.map((r) => r.status)).toEqual(Array(8).fill(201));
+    expect(Date.now() - started).toBeGreaterThan(400);
+    await released;
   });
 });

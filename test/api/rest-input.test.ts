@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { snapshot } from "../helpers/db.ts";
 import { fixturesDir } from "../helpers/fixtures.ts";
 import { call, startRestApp, token, type RestApp } from "../helpers/rest.ts";
+import { snapshotDatabase } from "../helpers/test-engine.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 const dir = tempDir();
@@ -33,9 +33,9 @@ async function refused(method: string, url: string, options: Parameters<typeof c
 const without = (key: string) => Object.fromEntries(Object.entries(payload).filter(([k]) => k !== key));
 
 describe("bad input to the REST API: 4xx naming the problem, database unchanged", () => {
-  let before: ReturnType<typeof snapshot>;
-  beforeAll(() => {
-    before = snapshot(app.dbFile);
+  let before: unknown;
+  beforeAll(async () => {
+    before = await snapshotDatabase(app.dbFile);
   });
 
   it("start_job: malformed, empty, non-object and over-limit bodies", async () => {
@@ -180,7 +180,7 @@ describe("bad input to the REST API: 4xx naming the problem, database unchanged"
     expect(wrongMethod.body.status).toBe("Method Not Allowed");
   });
 
-  it("left the database exactly as it was", () => {
-    expect(snapshot(app.dbFile)).toEqual(before);
+  it("left the database exactly as it was", async () => {
+    expect(await snapshotDatabase(app.dbFile)).toEqual(before);
   });
 });

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import Database from "better-sqlite3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { emmyJobs } from "../helpers/archive.ts";
 import { fixturesDir } from "../helpers/fixtures.ts";
-import { call, importArchivedJobs, startRestApp, token, type RestApp } from "../helpers/rest.ts";
+import { call, startRestApp, token, type RestApp, importArchivedJobs } from "../helpers/rest.ts";
+import { queryDatabase } from "../helpers/test-engine.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 const dir = tempDir();
@@ -34,22 +34,12 @@ const startJobBody = {
   startTime: 123456789,
 };
 
-function dbRow(id: number): any {
-  const db = new Database(app.dbFile, { readonly: true });
-  try {
-    return db.prepare("SELECT * FROM job WHERE id = ?").get(id);
-  } finally {
-    db.close();
-  }
+async function dbRow(id: number): Promise<any> {
+  return (await queryDatabase(app.dbFile, "SELECT * FROM job WHERE id = ?", [id]))[0];
 }
 
-function dbTags(id: number): { tag_type: string; tag_name: string }[] {
-  const db = new Database(app.dbFile, { readonly: true });
-  try {
-    return db.prepare("SELECT tag_type, tag_name FROM tag JOIN jobtag ON jobtag.tag_id = tag.id WHERE jobtag.job_id = ? ORDER BY tag.id").all(id) as never;
-  } finally {
-    db.close();
-  }
+function dbTags(id: number): Promise<{ tag_type: string; tag_name: string }[]> {
+  return queryDatabase(app.dbFile, "SELECT tag_type, tag_name FROM tag JOIN jobtag ON jobtag.tag_id = tag.id WHERE jobtag.job_id = ? ORDER BY tag.id", [id]);
 }
 
 beforeAll(async () => {
@@ -64,7 +54,7 @@ describe("REST job API: cc-backend's api_test.go", () => {
     const response = await call(app, "POST", "/api/jobs/start_job/", { token: api, json: startJobBody });
     expect(response.status).toBe(201);
     dbid = response.body.id;
-    const row = dbRow(dbid);
+    const row = await dbRow(dbid);
     expect(row).toMatchObject({
       job_id: 123,
       user: "testuser",
@@ -85,7 +75,7 @@ describe("REST job API: cc-backend's api_test.go", () => {
       duration: 0,
     });
     expect(JSON.parse(row.resources)).toEqual([{ hostname: "host123", hwthreads: [0, 1, 2, 3, 4, 5, 6, 7] }]);
-    expect(dbTags(dbid)).toEqual([{ tag_type: "testTagType", tag_name: "testTagName" }]);
+    expect(await dbTags(dbid)).toEqual([{ tag_type: "testTagType", tag_name: "testTagName" }]);
   });
 
   it("StopJob: 200 with the job, completed, duration = stopTime - startTime, metaData kept, handed to archiving", async () => {
@@ -96,7 +86,7 @@ describe("REST job API: cc-backend's api_test.go", () => {
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ id: dbid, jobId: 123, jobState: "completed", duration: 1000, startTime: 123456789, monitoringStatus: 1 });
     expect(response.body.tags).toEqual([expect.objectContaining({ type: "testTagType", name: "testTagName" })]);
-    const row = dbRow(dbid);
+    const row = await dbRow(dbid);
     expect(row).toMatchObject({ job_state: "completed", duration: 1000, monitoring_status: 1 });
     expect(JSON.parse(row.meta_data)).toEqual({ jobScript: "blablabla..." });
     expect(app.queue.jobs).toContain(dbid);
@@ -119,7 +109,7 @@ describe("REST job API: cc-backend's api_test.go", () => {
     expect(start.status).toBe(201);
     const stop = await call(app, "POST", "/api/jobs/stop_job/", { token: api, json: { jobId: 12345, cluster: "testcluster", jobState: "failed", stopTime: 12355678 } });
     expect(stop.status).toBe(200);
-    expect(dbRow(start.body.id)).toMatchObject({ job_state: "failed", duration: 10000 });
+    expect(await dbRow(start.body.id)).toMatchObject({ job_state: "failed", duration: 10000 });
   });
 });
 
@@ -131,8 +121,8 @@ describe("REST job API: the real adapter payloads", () => {
     const response = await call(app, "POST", "/api/jobs/start_job/", { token: api, json: payload });
     expect(response.status).toBe(201);
     id = response.body.id;
-    expect(dbRow(id)).toMatchObject({ job_id: 123000, cluster: "fritz", subcluster: "main", job_state: "running", num_nodes: 1, num_hwthreads: 72, user: "k106eb10", monitoring_status: 1 });
-    expect(JSON.parse(dbRow(id).meta_data).jobName).toBe("ams_pipeline");
+    expect(await dbRow(id)).toMatchObject({ job_id: 123000, cluster: "fritz", subcluster: "main", job_state: "running", num_nodes: 1, num_hwthreads: 72, user: "k106eb10", monitoring_status: 1 });
+    expect(JSON.parse((await dbRow(id)).meta_data).jobName).toBe("ams_pipeline");
   });
 
   it("the same payload again: 422", async () => {
@@ -155,14 +145,14 @@ describe("REST job API: the real adapter payloads", () => {
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ id, jobState: "completed", duration: 1649763839 - 1649723812, startTime: 1649723812 });
     expect(response.body.metaData.jobName).toBe("ams_pipeline");
-    expect(dbRow(id)).toMatchObject({ job_state: "completed", duration: 40027 });
+    expect(await dbRow(id)).toMatchObject({ job_state: "completed", duration: 40027 });
   });
 
   it("stopping it again: 422, the row unchanged", async () => {
     const response = await call(app, "POST", "/api/jobs/stop_job/", { token: api, json: { ...stopPayload, jobState: "failed" } });
     expect(response.status).toBe(422);
     expect(response.body.error).toMatch(/already been stopped/);
-    expect(dbRow(id)).toMatchObject({ job_state: "completed" });
+    expect(await dbRow(id)).toMatchObject({ job_state: "completed" });
     const byId = await call(app, "POST", `/api/jobs/stop_job/${id}`, { token: api, json: { stopTime: 1649763999 } });
     expect(byId.status).toBe(422);
   });
@@ -179,7 +169,7 @@ describe("REST job API: the real adapter payloads", () => {
     const response = await call(app, "POST", `/api/jobs/stop_job/${start.body.id}`, { token: api, json: { stopTime: 1699999999, jobState: "completed" } });
     expect(response.status).toBe(400);
     expect(response.body.error).toMatch(/stopTime must be larger than startTime/);
-    expect(dbRow(start.body.id)).toMatchObject({ job_state: "running", duration: 0 });
+    expect(await dbRow(start.body.id)).toMatchObject({ job_state: "running", duration: 0 });
     const ok = await call(app, "POST", `/api/jobs/stop_job/${start.body.id}`, { token: api, json: { stopTime: 1700000600, jobState: "timeout" } });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ jobState: "timeout", duration: 600 });
@@ -273,8 +263,8 @@ describe("REST job API: listing, tags, data, deletion", () => {
     const byId = await call(app, "DELETE", `/api/jobs/delete_job/${emmy[0]}`, { token: api });
     expect(byId.status).toBe(200);
     expect(byId.body).toEqual({ msg: `Successfully deleted job ${emmy[0]}` });
-    expect(dbRow(emmy[0]!)).toBeUndefined();
-    expect(dbTags(emmy[0]!)).toEqual([]);
+    expect(await dbRow(emmy[0]!)).toBeUndefined();
+    expect(await dbTags(emmy[0]!)).toEqual([]);
     expect((await call(app, "DELETE", `/api/jobs/delete_job/${emmy[0]}`, { token: api })).status).toBe(422);
 
     const byRequest = await call(app, "DELETE", "/api/jobs/delete_job/", { token: api, json: { jobId: 1404397, cluster: "emmy", startTime: 1609300556 } });

@@ -7,12 +7,8 @@ import { TAG_NAME_MAX, TAG_PATTERN, TAG_TYPE_MAX } from "../../src/services/jobs
 import { addUser } from "../../src/services/users.ts";
 import { emmyJobs } from "../helpers/archive.ts";
 import { fixturesDir } from "../helpers/fixtures.ts";
-import { call, seen, startRestApp, token, type RestApp } from "../helpers/rest.ts";
+import { call, seen, startRestApp, token, type RestApp, importArchivedJobs } from "../helpers/rest.ts";
 import { tempDir } from "../helpers/tmp.ts";
-import { ClusterRegistry } from "../../src/archive/clusters.ts";
-import { jobRowFromMeta } from "../../src/archive/job-row-from-meta.ts";
-import { prepareJobInsert } from "../../src/db/jobs/bulk-insert.ts";
-import Database from "better-sqlite3";
 
 const dir = tempDir();
 let app: RestApp;
@@ -69,11 +65,7 @@ describe("api/openapi.yaml describes every route, and the routes keep to it", ()
     await call(app, "PATCH", `/api/jobs/tag_job/${b.body.id}`, { token: api, json: [] });
     await call(app, "GET", "/api/jobs/?with-metadata", { token: api });
 
-    const clusters = await ClusterRegistry.load(app.archive);
-    const db = new Database(app.dbFile);
-    const insert = prepareJobInsert(db);
-    const archived = insert(jobRowFromMeta(await app.archive.loadMeta(emmyJobs[0]!), clusters).row)!;
-    db.close();
+    const [archived] = await importArchivedJobs(app, [emmyJobs[0]!]);
     await call(app, "GET", "/api/jobs/?cluster=emmy", { token: api });
     await call(app, "POST", `/api/jobs/${archived}`, { token: api, json: ["cpu_load"] });
     await call(app, "GET", `/api/jobs/metrics/${archived}?metric=cpu_load`, { token: api });

@@ -1,5 +1,19 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { startDemoApp, type DemoApp } from "../helpers/demo-app.ts";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ClusterRegistry } from "../../src/archive/clusters.ts";
+import { FileArchive } from "../../src/archive/file-backend.ts";
+import { jobRowFromMeta, type ArchivedJobRow } from "../../src/archive/job-row-from-meta.ts";
+import { insertJob } from "../../src/db/jobs/insert-job.ts";
+import { generateDemoArchive } from "../../src/demo/generate-archive.ts";
+import { silentLogger } from "../../src/log.ts";
+import { MetricStore } from "../../src/metricdata/internal/index.ts";
+import { openMetricDataRepositories } from "../../src/metricdata/open.ts";
+import { parseConfig } from "../../src/config/load.ts";
+import { jobWriterOf } from "../../src/services/context.ts";
+import { addTags } from "../../src/services/jobs/tags.ts";
+import { startTestApp, type TestApp } from "../helpers/app.ts";
+import { freshDatabase } from "../helpers/db.ts";
+import { token } from "../helpers/rest.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 /**
@@ -8,7 +22,7 @@ import { tempDir } from "../helpers/tmp.ts";
  */
 
 const dir = tempDir();
-let app: DemoApp;
+let app: TestApp;
 let api: string;
 const now = Math.floor(Date.now() / 1000 / 60) * 60;
 const start = now - 20 * 60;
@@ -17,9 +31,33 @@ const HOSTS = ["f0101", "f0102"];
 const load = (h: number, m: number) => 10 * (h + 1) + m;
 const memUsed = (h: number, m: number) => 100 + h + m / 2;
 
+/**
+ * The demo's setup (test/helpers/demo-app.ts) on the run's engine: a generated archive of 20 jobs on
+ * the demo clusters, its jobs in the database, the embedded metric store, authentication on. The demo
+ * helper imports with --init-db's code, which only writes SQLite; here the app's job writer does.
+ */
+async function startDemo(): Promise<TestApp> {
+  const root = path.join(dir, "archive");
+  const generated = await generateDemoArchive({ root, jobs: 20, days: 30 });
+  const archive = await FileArchive.open(root);
+  const clusters = await ClusterRegistry.load(archive);
+  const store = new MetricStore({ clusters: clusters.clusters });
+  afterAll(() => store.close());
+  const clusterConfig = clusters.clusters.map((c) => ({ name: c.name }));
+  const metricData = await openMetricDataRepositories({ clusters: parseConfig({ clusters: clusterConfig }).config.clusters, registry: clusters, store, logger: silentLogger });
+  const demo = await startTestApp(await freshDatabase(dir), { webRoot: false, metricStore: store }, { clusters: clusterConfig }, undefined, { archive, clusters, metricData });
+  const jobs: ArchivedJobRow[] = [];
+  for await (const file of archive.metaFiles()) jobs.push(jobRowFromMeta(await archive.readMeta(file.path), clusters));
+  await jobWriterOf(demo.services).transaction(async (tx) => {
+    for (const job of jobs) await addTags(tx, await insertJob(tx, job.row), job.tags);
+  });
+  expect(jobs).toHaveLength(generated.jobs);
+  return demo;
+}
+
 beforeAll(async () => {
-  app = await startDemoApp(dir, { jobs: 20 });
-  api = await app.apiToken();
+  app = await startDemo();
+  api = await token("demo-api", ["api"]);
   const lines: string[] = [];
   for (const [h, host] of HOSTS.entries()) {
     for (let m = 0; m < 20; m++) {

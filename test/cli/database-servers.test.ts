@@ -129,6 +129,19 @@ describe.each(ENGINES)("cc-backend with db-driver $driver", ({ driver, start }) 
     expect((after.jobs as { count: number }).count).toBe(1);
   });
 
+  it("--import-job writes a finished job to the archive and the database, and refuses it the second time", { timeout: 60_000 }, async () => {
+    const importer = path.join(fixturesDir, "importer");
+    const spec = `${path.join(importer, "meta-fritzMinimal.input")}:${path.join(importer, "data-fritzMinimal.json")}`;
+    const imported = await runFromSource(["--import-job", spec], dir);
+    expect(imported.code, imported.output).toBe(0);
+    expect(imported.output).toMatch(/imported job 398764 on fritz/);
+    const again = await runFromSource(["--import-job", spec], dir);
+    expect(again.code).toBe(1);
+    expect(again.output).toMatch(/already exists/);
+    const data = await graphql(`{ jobs(filter: [{ jobId: { eq: "398764" } }]) { items { jobId state duration numNodes } } }`);
+    expect((data.jobs as { items: unknown[] }).items).toEqual([{ jobId: 398764, state: "completed", duration: 177, numNodes: 1 }]);
+  });
+
   it("reconnects when the database drops every connection; meanwhile requests get a clear 503, never a 500", { timeout: 120_000 }, async () => {
     const before = await graphql(`{ jobs { count } }`);
     const dropped = await dropConnections(db, "ccb_e2e");

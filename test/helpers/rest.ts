@@ -1,17 +1,16 @@
 import { copyFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { expect } from "vitest";
-import Database from "better-sqlite3";
 import { ClusterRegistry } from "../../src/archive/clusters.ts";
 import { jobRowFromMeta } from "../../src/archive/job-row-from-meta.ts";
-import { prepareJobInsert } from "../../src/db/jobs/bulk-insert.ts";
+import { insertJob } from "../../src/db/jobs/insert-job.ts";
 import { FileArchive } from "../../src/archive/file-backend.ts";
 import { issueToken } from "../../src/auth/jwt.ts";
 import { fragmentValidator, openApiDocument } from "../../src/api/rest/openapi.ts";
 import { describeErrors } from "../../src/api/rest/openapi.ts";
 import type { ArchivingQueue } from "../../src/services/jobs/archiving.ts";
 import type { AppOptions } from "../../src/server/app.ts";
-import type { ServiceContext } from "../../src/services/context.ts";
+import { jobWriterOf, type ServiceContext } from "../../src/services/context.ts";
 import { startTestApp, testKeys, type TestApp } from "./app.ts";
 import { copyArchiveFixture } from "./archive.ts";
 import { freshDatabase } from "./db.ts";
@@ -81,15 +80,13 @@ export async function startRestApp(dir: string, options: { open?: boolean; app?:
 /** Archived jobs of the app's archive as rows of its database (monitoringStatus 3); their database ids. */
 export async function importArchivedJobs(app: RestApp, keys: { jobId: number; cluster: string; startTime: number }[]): Promise<number[]> {
   const clusters = await ClusterRegistry.load(app.archive);
-  const db = new Database(app.dbFile);
-  try {
-    const insert = prepareJobInsert(db);
+  const rows = await Promise.all(keys.map(async (key) => jobRowFromMeta(await app.archive.loadMeta(key), clusters).row));
+  // Through the app's own job writer, so on every engine.
+  return jobWriterOf(app.services).transaction(async (tx) => {
     const ids: number[] = [];
-    for (const key of keys) ids.push(insert(jobRowFromMeta(await app.archive.loadMeta(key), clusters).row)!);
+    for (const row of rows) ids.push(await insertJob(tx, row));
     return ids;
-  } finally {
-    db.close();
-  }
+  });
 }
 
 export const token = (username: string, roles: string[]) => issueToken(testKeys, { username, roles });

@@ -27,6 +27,12 @@ export interface SqlDialect {
   nullsSmallest(direction: "ASC" | "DESC"): string;
   /** `INSERT INTO <into>` that skips a row whose unique key exists already. */
   insertOrIgnore(into: string): string;
+  /**
+   * After a SELECT in a write transaction: read the newest committed rows and keep them from changing
+   * until the transaction ends. MySQL's plain SELECT reads the transaction's snapshot (REPEATABLE
+   * READ), which misses a row that INSERT IGNORE just skipped because another transaction committed it.
+   */
+  forShare(): string;
 }
 
 export const SQLITE: SqlDialect = {
@@ -41,6 +47,8 @@ export const SQLITE: SqlDialect = {
   like: (expression) => `${expression} LIKE`,
   nullsSmallest: () => "",
   insertOrIgnore: (into) => `INSERT OR IGNORE INTO ${into}`,
+  // A write transaction holds the database's only write lock: nothing can change under it.
+  forShare: () => "",
 };
 
 export const MYSQL: SqlDialect = {
@@ -57,6 +65,8 @@ export const MYSQL: SqlDialect = {
   like: (expression) => `${expression} COLLATE utf8mb4_general_ci LIKE`,
   nullsSmallest: () => "",
   insertOrIgnore: (into) => `INSERT IGNORE INTO ${into}`,
+  // MariaDB knows no FOR SHARE; MySQL 8 still takes this spelling.
+  forShare: () => " LOCK IN SHARE MODE",
 };
 
 export const POSTGRES: SqlDialect = {
@@ -69,6 +79,7 @@ export const POSTGRES: SqlDialect = {
   like: (expression) => `${expression} ILIKE`,
   nullsSmallest: (direction) => (direction === "ASC" ? " NULLS FIRST" : " NULLS LAST"),
   insertOrIgnore: (into) => `INSERT INTO ${into} ON CONFLICT DO NOTHING`,
+  forShare: () => " FOR SHARE",
 };
 
 export const DIALECTS: Record<SqlEngine, SqlDialect> = { sqlite: SQLITE, mysql: MYSQL, postgres: POSTGRES };

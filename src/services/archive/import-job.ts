@@ -1,4 +1,3 @@
-import type Database from "better-sqlite3";
 import { ArchiveError } from "../../archive/backend.js";
 import type { ClusterRegistry } from "../../archive/clusters.js";
 import type { FileArchive } from "../../archive/file-backend.js";
@@ -7,15 +6,16 @@ import { readJsonFile } from "../../archive/json-files.js";
 import { jobRowFromMeta } from "../../archive/job-row-from-meta.js";
 import { normalizeUnits, type UnitChange } from "../../archive/units.js";
 import { validateJobData, validateJobMeta } from "../../archive/validate.js";
-import { prepareJobInsert } from "../../db/jobs/bulk-insert.js";
+import { insertJob } from "../../db/jobs/insert-job.js";
 import { MONITORING } from "../../db/jobs/job-row.js";
+import { isUniqueViolation, type JobWriter } from "../../db/sql/job-writer.js";
 import { InputError } from "../context.js";
-import { attachTags } from "../jobs/tags.js";
+import { addTags } from "../jobs/tags.js";
 
 export interface ImportContext {
   archive: FileArchive;
   clusters: ClusterRegistry;
-  db: Database.Database;
+  jobWriter: JobWriter;
   /** Validate meta.json and data.json against the schemas (config `validate`). */
   validate: boolean;
 }
@@ -46,23 +46,25 @@ export function parseImportSpec(spec: string): { metaFile: string; dataFile: str
  */
 export async function importJob(ctx: ImportContext, meta: JobMeta, data: JobData): Promise<ImportedJob> {
   const { row, tags } = jobRowFromMeta(meta, ctx.clusters);
-  const existing = ctx.db.prepare("SELECT id FROM job WHERE job_id = ? AND cluster = ? AND start_time = ?").get(row.jobId, row.cluster, row.startTime);
-  if (existing) throw new ArchiveError(`job ${row.jobId} on ${row.cluster} (start ${row.startTime}) already exists in the database`);
+  const exists = new ArchiveError(`job ${row.jobId} on ${row.cluster} (start ${row.startTime}) already exists in the database`);
+  const existing = await ctx.jobWriter.transaction((tx) => tx.get("SELECT id FROM job WHERE job_id = ? AND cluster = ? AND start_time = ?", [row.jobId, row.cluster, row.startTime]));
+  if (existing) throw exists;
 
   const archived: JobMeta = { ...meta, subCluster: row.subCluster, monitoringStatus: MONITORING.archived };
   const unitChanges = normalizeUnits(archived, data);
   const { row: normalised } = jobRowFromMeta(archived, ctx.clusters);
   await ctx.archive.importJob(archived, data);
   try {
-    const id = ctx.db.transaction(() => {
-      const jobDbId = prepareJobInsert(ctx.db)(normalised)!;
-      attachTags(ctx.db, jobDbId, tags);
+    const id = await ctx.jobWriter.transaction(async (tx) => {
+      const jobDbId = await insertJob(tx, normalised);
+      await addTags(tx, jobDbId, tags);
       return jobDbId;
-    })();
+    });
     return { id, jobId: row.jobId, cluster: row.cluster, startTime: row.startTime, unitChanges };
   } catch (error) {
     await ctx.archive.removeJob(archived);
-    throw error;
+    // Imported by someone else between the check and the insert.
+    throw isUniqueViolation(error) ? exists : error;
   }
 }
 

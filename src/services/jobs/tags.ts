@@ -1,11 +1,9 @@
-import type Database from "better-sqlite3";
 import type { SqlTransaction } from "../../db/sql/job-writer.js";
 import { AuthError } from "../../auth/auth.js";
 import { hasRole } from "../../auth/user.js";
 import { canSeeJob } from "../../auth/visibility.js";
 import { InputError, jobWriterOf, type RequestContext } from "../context.js";
 import { findJob, MONITORING, tagsOfJob, type JobWithTags, type TagRecord } from "./records.js";
-import { preparedFor } from "../../db/prepared.js";
 
 export interface TagInput {
   type: string;
@@ -37,31 +35,18 @@ const CREATE_TAG = "tag (tag_type, tag_name) VALUES (?, ?)";
 const FIND_TAG = "SELECT id FROM tag WHERE tag_type = ? AND tag_name = ?";
 const LINK_TAG = "jobtag (job_id, tag_id) VALUES (?, ?)";
 
-/** The tag of that type and name, created unless it exists, in a write transaction. */
+/**
+ * The tag of that type and name, created unless it exists, in a write transaction. The tag may have
+ * been created by a transaction that committed after this one began: it is read as committed.
+ */
 async function tagId(tx: SqlTransaction, tag: TagInput): Promise<number> {
   await tx.run(tx.dialect.insertOrIgnore(CREATE_TAG), [tag.type, tag.name]);
-  return (await tx.get<{ id: number }>(FIND_TAG, [tag.type, tag.name]))!.id;
+  return (await tx.get<{ id: number }>(FIND_TAG + tx.dialect.forShare(), [tag.type, tag.name]))!.id;
 }
 
 /** Adds tags (creating them if new) to a job, in a write transaction. */
 export async function addTags(tx: SqlTransaction, jobDbId: number, tags: TagInput[]): Promise<void> {
   for (const tag of tags) await tx.run(tx.dialect.insertOrIgnore(LINK_TAG), [jobDbId, await tagId(tx, tag)]);
-}
-
-const tagStatements = preparedFor((db) => ({
-  create: db.prepare(`INSERT OR IGNORE INTO ${CREATE_TAG}`),
-  find: db.prepare<[string, string], { id: number }>(FIND_TAG),
-  link: db.prepare(`INSERT OR IGNORE INTO ${LINK_TAG}`),
-}));
-
-/** addTags for the SQLite bulk import, synchronous inside its transaction. */
-export function attachTags(db: Database.Database, jobDbId: number, tags: TagInput[]): void {
-  const s = tagStatements(db);
-  for (const tag of tags) {
-    s.create.run(tag.type, tag.name);
-    const { id } = s.find.get(tag.type, tag.name)!;
-    s.link.run(jobDbId, id);
-  }
 }
 
 /**

@@ -76,7 +76,7 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
   await assertDatabaseCurrent(location);
   const { openPrismaClient } = await import("../db/client.js");
   const { addUser, deleteUser } = await import("../services/users.js");
-  const prisma = openPrismaClient(location);
+  const prisma = openPrismaClient(location, (error) => logger.warn(`database connection lost: ${error.message}`));
   const services: ServiceContext = { prisma, config, logger };
   let server: http.Server | undefined;
   const stopTasks: (() => unknown)[] = [];

@@ -2,8 +2,9 @@ import { defineConfig } from "vitest/config";
 
 /**
  * `vitest run` tests everything on SQLite. With CCB_TEST_ENGINE=mysql or postgres it runs the tests of
- * the REST and GraphQL APIs and of the services again on a private MariaDB or PostgreSQL server
- * (test/helpers/engine-global-setup.ts); what only exists on SQLite stays out of those runs.
+ * the REST and GraphQL APIs, the services and authentication again on a private MariaDB or PostgreSQL
+ * server (test/helpers/engine-global-setup.ts); what only exists on SQLite stays out of those runs.
+ * Both servers are also tested end to end from the CLI in every run (test/cli/database-servers.test.ts).
  */
 const engine = process.env.CCB_TEST_ENGINE;
 const onServer = engine === "mysql" || engine === "postgres";
@@ -20,7 +21,7 @@ export default defineConfig({
   // graphql-js sees two copies of its classes ("from another module or realm").
   resolve: { alias: { graphql: "graphql/index.js" } },
   test: {
-    include: onServer ? ["test/api/**/*.test.ts", "test/services/**/*.test.ts"] : ["test/**/*.test.ts"],
+    include: onServer ? ["test/api/**/*.test.ts", "test/services/**/*.test.ts", "test/auth/**/*.test.ts", "test/web/**/*.test.ts"] : ["test/**/*.test.ts"],
     exclude: onServer ? SQLITE_ONLY : [],
     globalSetup: onServer ? ["test/helpers/engine-global-setup.ts"] : [],
     testTimeout: 60_000,

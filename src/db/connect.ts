@@ -163,6 +163,11 @@ export async function openMysqlPool(loc: MysqlLocation, options: PoolOptions = {
   const pool = mariadb.createPool({ ...config, ...MYSQL_SESSION, connectionLimit: options.connectionLimit ?? DEFAULT_CONNECTION_LIMIT });
   // The pool emits "error" when it fails to refill itself, though its types omit the event; unhandled, it would crash the process.
   (pool as unknown as EventEmitter).on("error", (error: Error) => options.onError?.(error));
+  return working(pool, loc);
+}
+
+/** The pool once a query on it worked; otherwise it is ended and the failure explained. */
+async function working<P extends { query(sql: string): Promise<unknown>; end(): Promise<void> }>(pool: P, loc: MysqlLocation | PostgresLocation): Promise<P> {
   try {
     await pool.query("SELECT 1");
   } catch (error) {
@@ -177,13 +182,7 @@ export async function openPostgresPool(loc: PostgresLocation, options: PoolOptio
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const pool = new pg.Pool({ connectionString: loc.connectionString, max: options.connectionLimit ?? DEFAULT_CONNECTION_LIMIT, connectionTimeoutMillis: connectTimeoutMs, types: POSTGRES_TYPES });
   pool.on("error", (error) => options.onError?.(error));
-  try {
-    await pool.query("SELECT 1");
-  } catch (error) {
-    await pool.end().catch(() => undefined);
-    throw toConnectError(error, loc);
-  }
-  return pool;
+  return working(pool, loc);
 }
 
 export interface BackoffOptions {

@@ -2,10 +2,11 @@ import net from "node:net";
 import { Client } from "ldapts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { escapeDnValue, LdapDirectory, startPeriodicSync, type LdapConfig } from "../../src/auth/ldap.ts";
-import { createPrismaClient, type PrismaClient } from "../../src/db/client.ts";
+import { openPrismaClient, type PrismaClient } from "../../src/db/client.ts";
 import { addUser, findUser } from "../../src/services/users.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
-import { freshDatabase, snapshot } from "../helpers/db.ts";
+import { freshDatabase } from "../helpers/db.ts";
+import { snapshotDatabase, testDatabaseLocation } from "../helpers/test-engine.ts";
 import { createJobs } from "../helpers/factories.ts";
 import { captureLogger } from "../helpers/logger.ts";
 import { startSlapd, type Slapd } from "../helpers/slapd.ts";
@@ -103,7 +104,7 @@ async function jobCount(cookie: string): Promise<number | undefined> {
 
 async function newDatabase(): Promise<{ file: string; prisma: PrismaClient }> {
   const file = await freshDatabase(dir);
-  const prisma = createPrismaClient(file);
+  const prisma = openPrismaClient(testDatabaseLocation(file));
   clients.push(prisma);
   return { file, prisma };
 }
@@ -210,14 +211,14 @@ describe("LDAP sync", () => {
   it("refuses to sync without LDAP_ADMIN_PASSWORD or with a wrong one, and changes nothing", async () => {
     const { file, prisma } = await newDatabase();
     await addUser(prisma, { username: "old", roles: ["user"], ldap: 1 });
-    const before = snapshot(file);
+    const before = await snapshotDatabase(file);
     for (const password of [undefined, ""]) {
       const withoutPassword = new LdapDirectory({ ...config, sync_del_old_users: true }, password);
       await expect(withoutPassword.sync(prisma)).rejects.toThrow(/LDAP_ADMIN_PASSWORD/);
     }
     const wrongPassword = new LdapDirectory({ ...config, sync_del_old_users: true }, "wrong", { timeoutMs: 2000 });
     await expect(wrongPassword.sync(prisma)).rejects.toThrow(/bind as cn=hpcmonitoring,dc=example,dc=org failed: InvalidCredentials.*LDAP_ADMIN_PASSWORD/);
-    expect(snapshot(file)).toEqual(before);
+    expect(await snapshotDatabase(file)).toEqual(before);
   });
 
   it("reads sync_interval as a Go duration", () => {

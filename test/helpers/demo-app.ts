@@ -8,19 +8,21 @@ import { FileArchive } from "../../src/archive/file-backend.ts";
 import { Authenticator } from "../../src/auth/auth.ts";
 import { issueToken } from "../../src/auth/jwt.ts";
 import { parseConfig } from "../../src/config/load.ts";
-import { createPrismaClient, type PrismaClient } from "../../src/db/client.ts";
-import { ReadPool } from "../../src/db/read-pool/pool.ts";
+import { openServerJobWriter } from "../../src/cli/database.ts";
+import { openPrismaClient, type PrismaClient } from "../../src/db/client.ts";
+import { openReadPool } from "../../src/db/read-pool/open.ts";
 import { openJobWriter } from "../../src/db/writer.ts";
 import { generateDemoArchive } from "../../src/demo/generate-archive.ts";
 import { silentLogger } from "../../src/log.ts";
 import { MetricStore } from "../../src/metricdata/internal/index.ts";
 import { openMetricDataRepositories } from "../../src/metricdata/open.ts";
 import { DEFAULT_WEB_ROOT, createApp } from "../../src/server/app.ts";
-import { rebuildJobTables } from "../../src/services/archive/init-db.ts";
+import { rebuildJobTables, rebuildJobTablesOnServer } from "../../src/services/archive/init-db.ts";
 import type { ServiceContext } from "../../src/services/context.ts";
 import { addUser } from "../../src/services/users.ts";
 import { TEST_SESSION_KEY, testKeys } from "./app.ts";
 import { freshDatabase } from "./db.ts";
+import { testDatabaseLocation } from "./test-engine.ts";
 
 /** The demo's users: an admin and a plain user, each with a password for the login page. */
 export const DEMO_USERS = {
@@ -53,17 +55,21 @@ export async function startDemoApp(dir: string, options: { jobs?: number; days?:
   await generateDemoArchive({ root, jobs: options.jobs ?? 200, days: options.days ?? 30 });
   const archive = await FileArchive.open(root);
   const clusters = await ClusterRegistry.load(archive);
+  // The run's engine (test/helpers/test-engine.ts): an SQLite file or a database on the run's server.
   const dbFile = await freshDatabase(dir);
-  await rebuildJobTables({ archive, dbFile, logger: silentLogger, validate: false });
-  const prisma = createPrismaClient(dbFile);
+  const location = testDatabaseLocation(dbFile);
+  const writers: Pick<ServiceContext, "writer" | "jobWriter"> =
+    location.driver === "sqlite3" ? { writer: openJobWriter(location.file) } : { jobWriter: await openServerJobWriter(location, silentLogger) };
+  if (location.driver === "sqlite3") await rebuildJobTables({ archive, dbFile, logger: silentLogger, validate: false });
+  else await rebuildJobTablesOnServer({ archive, jobWriter: writers.jobWriter!, logger: silentLogger, validate: false });
+  const prisma = openPrismaClient(location);
   for (const user of Object.values(DEMO_USERS)) await addUser(prisma, { username: user.username, password: user.password, roles: [...user.roles], name: user.username.replace("-", " ") });
 
   const config = parseConfig({ clusters: clusters.clusters.map((c) => ({ name: c.name })) }).config;
   const store = new MetricStore({ clusters: clusters.clusters });
   const metricData = await openMetricDataRepositories({ clusters: config.clusters, registry: clusters, store, logger: silentLogger });
-  const writer = openJobWriter(dbFile);
-  const reader = new ReadPool(dbFile, { size: 3 });
-  const services: ServiceContext = { prisma, config, logger: silentLogger, archive, clusters, writer, reader, metricData };
+  const reader = await openReadPool(location, { size: 3 });
+  const services: ServiceContext = { prisma, config, logger: silentLogger, archive, clusters, ...writers, reader, metricData };
   const auth = new Authenticator(prisma, config, testKeys);
   const server = http.createServer(createApp(services, auth, { sessionKey: TEST_SESSION_KEY, webRoot: DEFAULT_WEB_ROOT, metricStore: store }).callback());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -72,7 +78,8 @@ export async function startDemoApp(dir: string, options: { jobs?: number; days?:
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     await reader.close();
-    writer.close();
+    writers.writer?.close();
+    await writers.jobWriter?.close();
     await store.close();
     await prisma.$disconnect();
   };

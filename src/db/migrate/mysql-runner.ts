@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import mariadb, { type Connection } from "mariadb";
-import { describeDatabase } from "../dsn.js";
+import { describeDatabase, type DatabaseLocation } from "../dsn.js";
 import { SchemaVersionError, type AppliedMigration } from "./history.js";
 import { LEGACY_TARGET_VERSION, LegacyDatabaseError, type LegacyVersion } from "./legacy.js";
 import { readMigrations, type MigrationFileInfo } from "./migration-files.js";
@@ -23,15 +23,8 @@ import { splitSqlStatements } from "./sql-script.js";
  * history. MySQL commits every DDL statement at once: nothing here can be rolled back, so the checks
  * run before the first change, and a failure is recorded and reported for a human to resolve.
  */
-export interface MysqlConnectionOptions {
-  host: string;
-  port: number;
-  /** A unix socket; host and port are then ignored. */
-  socketPath?: string;
-  user: string;
-  password: string;
-  database: string;
-}
+/** Where the database is: the mysql location of the config (src/db/dsn.ts), without its DSN parameters. */
+export type MysqlConnectionOptions = Pick<Extract<DatabaseLocation, { driver: "mysql" }>, "host" | "port" | "socketPath" | "user" | "password" | "database">;
 
 export interface MysqlMigrationOptions {
   /** For tests: another migrations folder. */

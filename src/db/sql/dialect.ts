@@ -81,5 +81,3 @@ export const POSTGRES: SqlDialect = {
   insertOrIgnore: (into) => `INSERT INTO ${into} ON CONFLICT DO NOTHING`,
   forShare: () => " FOR SHARE",
 };
-
-export const DIALECTS: Record<SqlEngine, SqlDialect> = { sqlite: SQLITE, mysql: MYSQL, postgres: POSTGRES };

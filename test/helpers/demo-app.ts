@@ -58,10 +58,16 @@ export async function startDemoApp(dir: string, options: { jobs?: number; days?:
   // The run's engine (test/helpers/test-engine.ts): an SQLite file or a database on the run's server.
   const dbFile = await freshDatabase(dir);
   const location = testDatabaseLocation(dbFile);
-  const writers: Pick<ServiceContext, "writer" | "jobWriter"> =
-    location.driver === "sqlite3" ? { writer: openJobWriter(location.file) } : { jobWriter: await openServerJobWriter(location, silentLogger) };
-  if (location.driver === "sqlite3") await rebuildJobTables({ archive, dbFile, logger: silentLogger, validate: false });
-  else await rebuildJobTablesOnServer({ archive, jobWriter: writers.jobWriter!, logger: silentLogger, validate: false });
+  let writers: Pick<ServiceContext, "writer" | "jobWriter">;
+  if (location.driver === "sqlite3") {
+    // Opened after the rebuild: it replaces the file.
+    await rebuildJobTables({ archive, dbFile, logger: silentLogger, validate: false });
+    writers = { writer: openJobWriter(location.file) };
+  } else {
+    const jobWriter = await openServerJobWriter(location, silentLogger);
+    await rebuildJobTablesOnServer({ archive, jobWriter, logger: silentLogger, validate: false });
+    writers = { jobWriter };
+  }
   const prisma = openPrismaClient(location);
   for (const user of Object.values(DEMO_USERS)) await addUser(prisma, { username: user.username, password: user.password, roles: [...user.roles], name: user.username.replace("-", " ") });
 

@@ -2,7 +2,8 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from "nod
 import path from "node:path";
 import Database from "better-sqlite3";
 import { FileArchive } from "../../src/archive/file-backend.ts";
-import { migrateDatabase, openServerJobWriter } from "../../src/cli/database.ts";
+import { migrateDatabase } from "../../src/cli/database.ts";
+import { connectJobWriter } from "../../src/db/open-job-writer.ts";
 import { openMysqlPool, openPostgresPool } from "../../src/db/connect.ts";
 import { parseDatabaseLocation, type DatabaseLocation } from "../../src/db/dsn.ts";
 import { insertJobsSql } from "../../src/db/jobs/insert-job.ts";
@@ -132,8 +133,7 @@ export async function benchInitDbOnServer(engine: "mysql" | "postgres", count: n
       log(`--init-db of ${count} jobs on ${engine}, run ${run + 1}/${runs} ...`);
       const location = parseDatabaseLocation(engine, await server.createDatabase(`initdb${run}`));
       await migrateDatabase(location);
-      if (location.driver === "sqlite3") throw new Error("unreachable");
-      const jobWriter = await openServerJobWriter(location, silentLogger);
+      const jobWriter = await connectJobWriter(location, silentLogger);
       let start = process.hrtime.bigint();
       const result = await rebuildJobTablesOnServer({ archive: await FileArchive.open(root), jobWriter, logger: silentLogger });
       ours.push(result.imported / seconds(start));

@@ -5,8 +5,6 @@
 import { resolveDbSetting, type Config } from "../config/load.js";
 import { describeDatabase, parseDatabaseLocation, type DatabaseLocation } from "../db/dsn.js";
 import type { MigrationResult } from "../db/migrate/result.js";
-import type { JobWriter } from "../db/sql/job-writer.js";
-import type { Logger } from "../log.js";
 
 export function databaseLocation(config: Config): DatabaseLocation {
   return parseDatabaseLocation(config["db-driver"], resolveDbSetting(config.db));
@@ -68,20 +66,4 @@ async function assertCurrent(location: DatabaseLocation): Promise<void> {
     case "mysql":
       return (await import("../db/migrate/mysql-runner.js")).assertMysqlSchemaCurrent(location);
   }
-}
-
-/** Tries while a database server is unreachable (it may still be starting), about half a minute. */
-const CONNECT_BACKOFF = { attempts: 6, firstDelayMs: 1000 } as const;
-
-/** The job writer on a database server, its pool opened with retries. */
-export async function openServerJobWriter(location: Exclude<DatabaseLocation, { driver: "sqlite3" }>, logger: Logger): Promise<JobWriter> {
-  const { connectWithBackoff, openMysqlPool, openPostgresPool } = await import("../db/connect.js");
-  const onError = (error: Error) => logger.warn(`database connection lost: ${error.message}`);
-  const options = { ...CONNECT_BACKOFF, log: logger };
-  if (location.driver === "postgres") {
-    const { PostgresJobWriter } = await import("../db/server-writer.js");
-    return new PostgresJobWriter(await connectWithBackoff(() => openPostgresPool(location, { onError }), options));
-  }
-  const { MysqlJobWriter } = await import("../db/server-writer.js");
-  return new MysqlJobWriter(await connectWithBackoff(() => openMysqlPool(location, { onError }), options));
 }

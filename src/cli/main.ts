@@ -7,7 +7,7 @@ import { createLogger, isLogLevel, type Logger } from "../log.js";
 import type { ServiceContext } from "../services/context.js";
 import { versionText } from "../version.js";
 import { helpText, parseFlags, UsageError, type Flags } from "./flags.js";
-import { assertDatabaseCurrent, databaseLocation, migrateDatabase, openServerJobWriter } from "./database.js";
+import { assertDatabaseCurrent, databaseLocation, migrateDatabase } from "./database.js";
 import { initDirectory } from "./init.js";
 
 /** A step that failed for a reason the user can act on: printed as one line, exit code 1. */
@@ -121,16 +121,10 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
       const { ClusterRegistry } = await import("../archive/clusters.js");
       services.archive = await openArchive(config);
       services.clusters = await ClusterRegistry.load(services.archive);
-      if (location.driver === "sqlite3") {
-        const { openJobWriter } = await import("../db/writer.js");
-        const writer = openJobWriter(location.file);
-        services.writer = writer;
-        stopTasks.push(() => writer.close());
-      } else {
-        const jobWriter = await openServerJobWriter(location, logger);
-        services.jobWriter = jobWriter;
-        stopTasks.push(() => jobWriter.close());
-      }
+      const { connectJobWriter } = await import("../db/open-job-writer.js");
+      const jobWriter = await connectJobWriter(location, logger);
+      services.jobWriter = jobWriter;
+      stopTasks.push(() => jobWriter.close());
       const { openReadPool } = await import("../db/read-pool/open.js");
       const reader = await openReadPool(location, { logger });
       services.reader = reader;
@@ -148,8 +142,6 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
       // Archives stopped jobs, first those a previous run left waiting. Stopped before everything
       // else: it reads the metric store and writes through the writer.
       const { ArchivingWorker } = await import("../services/archiving/worker.js");
-      const { jobWriterOf } = await import("../services/context.js");
-      const jobWriter = jobWriterOf(services);
       const archiving = new ArchivingWorker({ jobWriter, archive: services.archive, clusters: services.clusters, metricData, logger });
       services.archiving = archiving;
       archiving.start();
@@ -201,7 +193,8 @@ async function runInitDb(config: Config, location: DatabaseLocation, logger: Log
     if (location.driver === "sqlite3") {
       result = await rebuildJobTables({ ...options, dbFile: location.file });
     } else {
-      const jobWriter = await openServerJobWriter(location, logger);
+      const { connectJobWriter } = await import("../db/open-job-writer.js");
+      const jobWriter = await connectJobWriter(location, logger);
       try {
         result = await rebuildJobTablesOnServer({ ...options, jobWriter });
       } finally {
@@ -225,13 +218,8 @@ async function runImportJob(config: Config, location: DatabaseLocation, logger: 
   const { ClusterRegistry } = await import("../archive/clusters.js");
   const { importJobFiles } = await import("../services/archive/import-job.js");
   const archive = await openArchive(config);
-  let jobWriter;
-  if (location.driver === "sqlite3") {
-    const { openJobWriter, sqliteJobWriter } = await import("../db/writer.js");
-    jobWriter = sqliteJobWriter(openJobWriter(location.file));
-  } else {
-    jobWriter = await openServerJobWriter(location, logger);
-  }
+  const { connectJobWriter } = await import("../db/open-job-writer.js");
+  const jobWriter = await connectJobWriter(location, logger);
   try {
     const jobs = await importJobFiles({ archive, clusters: await ClusterRegistry.load(archive), jobWriter, validate: config.validate }, spec);
     for (const job of jobs) {

@@ -1,4 +1,3 @@
-import type Database from "better-sqlite3";
 import type { ArchiveBackend } from "../archive/backend.js";
 import type { ClusterRegistry } from "../archive/clusters.js";
 import type { AuthUser } from "../auth/user.js";
@@ -6,7 +5,6 @@ import type { Config } from "../config/load.js";
 import type { PrismaClient } from "../db/client.js";
 import type { ReadPool } from "../db/read-pool/pool.js";
 import type { JobWriter } from "../db/sql/job-writer.js";
-import { sqliteJobWriter } from "../db/writer.js";
 import { UnavailableError } from "../unavailable.js";
 import type { Logger } from "../log.js";
 import type { MetricDataRepositories } from "../metricdata/repositories.js";
@@ -22,14 +20,9 @@ export interface ServiceContext {
   /** The clusters of the archive (cluster.json): start_job's checks and subcluster assignment. */
   clusters?: ClusterRegistry;
   /**
-   * The one better-sqlite3 connection that writes jobs (start, stop, tag, delete), opened with
-   * openJobWriter (src/db/writer.ts). Each write is one synchronous transaction on it, so checks and
-   * the write they guard cannot interleave with another request.
-   */
-  writer?: Database.Database;
-  /**
-   * The job writer for any engine (src/db/sql/job-writer.ts). Without it, the SQLite `writer`
-   * connection above is used through its queue of transactions.
+   * What writes jobs, tags and archiving results, on any engine (src/db/sql/job-writer.ts; opened
+   * with connectJobWriter). Each write is one transaction, so a check and the write it guards cannot
+   * interleave with another request's.
    */
   jobWriter?: JobWriter;
   /** Worker threads with read-only connections: job lists, counts and statistics never block requests. */
@@ -58,9 +51,8 @@ export class InputError extends Error {
 export { UnavailableError } from "../unavailable.js";
 
 /** The job writer of the context, or an UnavailableError. */
-export function jobWriterOf(ctx: Pick<ServiceContext, "jobWriter" | "writer">): JobWriter {
-  if (ctx.jobWriter) return ctx.jobWriter;
-  return sqliteJobWriter(required(ctx.writer, "the job writer (database connection)"));
+export function jobWriterOf(ctx: Pick<ServiceContext, "jobWriter">): JobWriter {
+  return required(ctx.jobWriter, "the job writer (database connection)");
 }
 
 /** The dependency, or an UnavailableError naming it. */

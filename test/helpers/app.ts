@@ -2,7 +2,6 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll } from "vitest";
 import { parseConfig } from "../../src/config/load.ts";
-import { openServerJobWriter } from "../../src/cli/database.ts";
 import { openPrismaClient, type PrismaClient } from "../../src/db/client.ts";
 import { openReadPool } from "../../src/db/read-pool/open.ts";
 import { createLogger, silentLogger } from "../../src/log.ts";
@@ -11,7 +10,7 @@ import type { LdapDirectory } from "../../src/auth/ldap.ts";
 import { keysFromEnv } from "../../src/auth/jwt.ts";
 import { generateKeyPair } from "../../src/auth/keys.ts";
 import { createApp, type AppOptions } from "../../src/server/app.ts";
-import { openJobWriter } from "../../src/db/writer.ts";
+import { connectJobWriter } from "../../src/db/open-job-writer.ts";
 import type { ServiceContext } from "../../src/services/context.ts";
 import { testDatabaseLocation } from "./test-engine.ts";
 
@@ -41,10 +40,9 @@ export async function startTestApp(
   const prisma = openPrismaClient(location);
   const config = parseConfig(configOverrides).config;
   const logger = process.env.TEST_LOG ? createLogger({ level: "debug" }) : silentLogger;
-  const writers: Pick<ServiceContext, "writer" | "jobWriter"> =
-    location.driver === "sqlite3" ? { writer: openJobWriter(location.file) } : { jobWriter: await openServerJobWriter(location, logger) };
+  const jobWriter = await connectJobWriter(location, logger);
   const reader = await openReadPool(location, { size: 2 });
-  const services: ServiceContext = { prisma, config, logger, ...writers, reader, ...deps };
+  const services: ServiceContext = { prisma, config, logger, jobWriter, reader, ...deps };
   const auth = new Authenticator(prisma, config, testKeys, ldap);
   const server = http.createServer(createApp(services, auth, { sessionKey: TEST_SESSION_KEY, ...options }).callback());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -52,8 +50,7 @@ export async function startTestApp(
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
     await prisma.$disconnect();
-    writers.writer?.close();
-    await writers.jobWriter?.close();
+    await jobWriter.close();
     await reader.close();
   });
   return {

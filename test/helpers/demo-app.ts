@@ -8,10 +8,9 @@ import { FileArchive } from "../../src/archive/file-backend.ts";
 import { Authenticator } from "../../src/auth/auth.ts";
 import { issueToken } from "../../src/auth/jwt.ts";
 import { parseConfig } from "../../src/config/load.ts";
-import { openServerJobWriter } from "../../src/cli/database.ts";
 import { openPrismaClient, type PrismaClient } from "../../src/db/client.ts";
 import { openReadPool } from "../../src/db/read-pool/open.ts";
-import { openJobWriter } from "../../src/db/writer.ts";
+import { connectJobWriter } from "../../src/db/open-job-writer.ts";
 import { generateDemoArchive } from "../../src/demo/generate-archive.ts";
 import { silentLogger } from "../../src/log.ts";
 import { MetricStore } from "../../src/metricdata/internal/index.ts";
@@ -58,16 +57,10 @@ export async function startDemoApp(dir: string, options: { jobs?: number; days?:
   // The run's engine (test/helpers/test-engine.ts): an SQLite file or a database on the run's server.
   const dbFile = await freshDatabase(dir);
   const location = testDatabaseLocation(dbFile);
-  let writers: Pick<ServiceContext, "writer" | "jobWriter">;
-  if (location.driver === "sqlite3") {
-    // Opened after the rebuild: it replaces the file.
-    await rebuildJobTables({ archive, dbFile, logger: silentLogger, validate: false });
-    writers = { writer: openJobWriter(location.file) };
-  } else {
-    const jobWriter = await openServerJobWriter(location, silentLogger);
-    await rebuildJobTablesOnServer({ archive, jobWriter, logger: silentLogger, validate: false });
-    writers = { jobWriter };
-  }
+  // On SQLite the writer opens after the rebuild, which replaces the file.
+  if (location.driver === "sqlite3") await rebuildJobTables({ archive, dbFile, logger: silentLogger, validate: false });
+  const jobWriter = await connectJobWriter(location, silentLogger);
+  if (location.driver !== "sqlite3") await rebuildJobTablesOnServer({ archive, jobWriter, logger: silentLogger, validate: false });
   const prisma = openPrismaClient(location);
   for (const user of Object.values(DEMO_USERS)) await addUser(prisma, { username: user.username, password: user.password, roles: [...user.roles], name: user.username.replace("-", " ") });
 
@@ -75,7 +68,7 @@ export async function startDemoApp(dir: string, options: { jobs?: number; days?:
   const store = new MetricStore({ clusters: clusters.clusters });
   const metricData = await openMetricDataRepositories({ clusters: config.clusters, registry: clusters, store, logger: silentLogger });
   const reader = await openReadPool(location, { size: 3 });
-  const services: ServiceContext = { prisma, config, logger: silentLogger, archive, clusters, ...writers, reader, metricData };
+  const services: ServiceContext = { prisma, config, logger: silentLogger, archive, clusters, jobWriter, reader, metricData };
   const auth = new Authenticator(prisma, config, testKeys);
   const server = http.createServer(createApp(services, auth, { sessionKey: TEST_SESSION_KEY, webRoot: DEFAULT_WEB_ROOT, metricStore: store }).callback());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -84,8 +77,7 @@ export async function startDemoApp(dir: string, options: { jobs?: number; days?:
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     await reader.close();
-    writers.writer?.close();
-    await writers.jobWriter?.close();
+    await jobWriter.close();
     await store.close();
     await prisma.$disconnect();
   };

@@ -4,13 +4,11 @@
  * is a new database on it. A test database is named by a string: the SQLite file, or the server DSN.
  */
 import Database from "better-sqlite3";
-import mariadb from "mariadb";
-import pg from "pg";
 import { inject } from "vitest";
 import { parseDatabaseLocation, type DatabaseLocation } from "../../src/db/dsn.ts";
 import { migrateMysqlDatabase } from "../../src/db/migrate/mysql-runner.ts";
 import { migratePostgresDatabase } from "../../src/db/migrate/postgres-runner.ts";
-import { numberedPlaceholders } from "../../src/db/sql/placeholders.ts";
+import { openServerDatabase } from "../../src/db/server/database.ts";
 import { snapshot } from "./db.ts";
 
 export type TestEngine = "sqlite" | "mysql" | "postgres";
@@ -65,32 +63,18 @@ export async function queryDatabase<T = Record<string, unknown>>(db: string, sql
         connection.close();
       }
     }
-    case "mysql": {
-      const connection = await mariadb.createConnection({
-        host: location.host,
-        port: location.port,
-        user: location.user,
-        password: location.password,
-        database: location.database,
-        bigIntAsNumber: true,
-        decimalAsNumber: true,
-        initSql: "SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, ',ANSI_QUOTES,NO_BACKSLASH_ESCAPES')",
-      });
+    default: {
+      // The server connection the read pool and the job writer use: the same SQL dialect and numbers.
+      const database = await openServerDatabase(location, { connectionLimit: 1 });
       try {
-        return [...((await connection.execute(sql, params as unknown[])) as T[])];
+        const connection = await database.connect();
+        try {
+          return (await connection.query(sql, params)).rows as T[];
+        } finally {
+          await connection.release();
+        }
       } finally {
-        await connection.end();
-      }
-    }
-    case "postgres": {
-      const client = new pg.Client({ connectionString: location.connectionString });
-      await client.connect();
-      try {
-        const result = await client.query({ text: numberedPlaceholders(sql), values: params as unknown[] });
-        // Counts and ids as numbers, as the other engines give them.
-        return result.rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === "string" && /^-?\d+$/.test(v) && result.fields.find((f) => f.name === k)?.dataTypeID === 20 ? Number(v) : v]))) as T[];
-      } finally {
-        await client.end();
+        await database.close();
       }
     }
   }

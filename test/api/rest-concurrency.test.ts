@@ -7,7 +7,7 @@ import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fixturesDir } from "../helpers/fixtures.ts";
 import { call, startRestApp, token, type RestApp } from "../helpers/rest.ts";
-import { TEST_ENGINE, testDatabaseLocation } from "../helpers/test-engine.ts";
+import { testDatabaseLocation } from "../helpers/test-engine.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 const dir = tempDir();
@@ -56,17 +56,42 @@ describe("REST API under concurrent requests", () => {
     expect(await app.prisma.tag.count({ where: { tagType: "load" } })).toBe(4);
   });
 
-  // Another process holding SQLite's file write lock; servers have none (their counterpart follows).
-  it.skipIf(TEST_ENGINE !== "sqlite")("waits for a write lock another process holds instead of failing", async () => {
-    const betterSqlite = createRequire(import.meta.url).resolve("better-sqlite3");
-    const holder = spawn(
-      process.execPath,
-      ["-e", `const D = require(${JSON.stringify(betterSqlite)}); const db = new D(${JSON.stringify(app.dbFile)}); db.exec("BEGIN IMMEDIATE"); process.stdout.write("locked\\n"); setTimeout(() => { db.exec("COMMIT"); db.close(); }, 700);`],
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
-    // Listened for now: the holder may exit before the requests below are answered.
-    const holderExited = new Promise((resolve) => holder.once("exit", resolve));
-    await new Promise<void>((resolve) => holder.stdout.once("data", () => resolve()));
+  /**
+   * Someone else holds the write lock for 700 ms: on SQLite another process with an IMMEDIATE
+   * transaction on the file, on a server another connection locking the job table against writes
+   * (reads stay allowed). Resolves once the lock is held, with a promise of its release.
+   */
+  async function holdWriteLock(): Promise<{ released: Promise<unknown> }> {
+    const location = testDatabaseLocation(app.dbFile);
+    if (location.driver === "sqlite3") {
+      const betterSqlite = createRequire(import.meta.url).resolve("better-sqlite3");
+      const holder = spawn(
+        process.execPath,
+        ["-e", `const D = require(${JSON.stringify(betterSqlite)}); const db = new D(${JSON.stringify(location.file)}); db.exec("BEGIN IMMEDIATE"); process.stdout.write("locked\\n"); setTimeout(() => { db.exec("COMMIT"); db.close(); }, 700);`],
+        { stdio: ["ignore", "pipe", "inherit"] },
+      );
+      // Listened for now: the holder may exit before the requests are answered.
+      const released = new Promise((resolve) => holder.once("exit", resolve));
+      await new Promise<void>((resolve) => holder.stdout.once("data", () => resolve()));
+      return { released };
+    }
+    let release: () => Promise<unknown>;
+    if (location.driver === "mysql") {
+      const connection = await mariadb.createConnection({ host: location.host, port: location.port, user: location.user, password: location.password, database: location.database });
+      await connection.query("LOCK TABLES job READ");
+      release = async () => (await connection.query("UNLOCK TABLES"), await connection.end());
+    } else {
+      const client = new pg.Client({ connectionString: location.connectionString });
+      await client.connect();
+      await client.query("BEGIN");
+      await client.query("LOCK TABLE job IN SHARE MODE");
+      release = async () => (await client.query("COMMIT"), await client.end());
+    }
+    return { released: new Promise((resolve, reject) => setTimeout(() => release().then(resolve, reject), 700)) };
+  }
+
+  it("waits for a write lock another holder has instead of failing", async () => {
+    const holder = await holdWriteLock();
     const started = Date.now();
     const writes = Promise.all(
       Array.from({ length: 8 }, (_, i) => call(app, "POST", "/api/jobs/start_job/", { token: api, json: { ...payload, jobId: 20_000 + i } })),
@@ -79,40 +104,6 @@ describe("REST API under concurrent requests", () => {
     const responses = await writes;
     expect(responses.map((r) => r.status)).toEqual(Array(8).fill(201));
     expect(Date.now() - started).toBeGreaterThan(400);
-    await holderExited;
-  });
-
-  /** Another connection locks the job table against writes (reads stay allowed); `release` ends it. */
-  async function lockJobTable(): Promise<{ release: () => Promise<void> }> {
-    const location = testDatabaseLocation(app.dbFile);
-    if (location.driver === "mysql") {
-      const connection = await mariadb.createConnection({ host: location.host, port: location.port, user: location.user, password: location.password, database: location.database });
-      await connection.query("LOCK TABLES job READ");
-      return { release: async () => (await connection.query("UNLOCK TABLES"), await connection.end()) };
-    }
-    if (location.driver !== "postgres") throw new Error("a server engine only");
-    const client = new pg.Client({ connectionString: location.connectionString });
-    await client.connect();
-    await client.query("BEGIN");
-    await client.query("LOCK TABLE job IN SHARE MODE");
-    return { release: async () => (await client.query("COMMIT"), await client.end()) };
-  }
-
-  it.skipIf(TEST_ENGINE === "sqlite")("waits for a table lock another connection holds instead of failing", async () => {
-    const holder = await lockJobTable();
-    const released = new Promise<void>((resolve, reject) => setTimeout(() => holder.release().then(resolve, reject), 700));
-    const started = Date.now();
-    const writes = Promise.all(
-      Array.from({ length: 8 }, (_, i) => call(app, "POST", "/api/jobs/start_job/", { token: api, json: { ...payload, jobId: 30_000 + i } })),
-    );
-    // The server keeps serving meanwhile: reads go on.
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const readStarted = Date.now();
-    expect((await call(app, "GET", "/api/jobs/?items-per-page=1", { token: api })).status).toBe(200);
-    expect(Date.now() - readStarted).toBeLessThan(300);
-    const responses = await writes;
-    expect(responses.map((r) => r.status)).toEqual(Array(8).fill(201));
-    expect(Date.now() - started).toBeGreaterThan(400);
-    await released;
+    await holder.released;
   });
 });

@@ -1,15 +1,14 @@
 import type Database from "better-sqlite3";
-import { JOB_COLUMNS, JOB_FIELDS, type JobRow } from "./job-row.js";
-
-const COLUMNS = JOB_FIELDS.map((f) => JOB_COLUMNS[f]).join(", ");
-const PLACEHOLDERS = JOB_FIELDS.map(() => "?").join(", ");
+import { SQLITE } from "../sql/dialect.js";
+import { ONE_JOB_ROW } from "./insert-job.js";
+import { JOB_FIELDS, type JobRow } from "./job-row.js";
 
 /**
  * A prepared INSERT for job rows. Returns the new row's id, or undefined when `ignoreDuplicates` is
  * set and a job with the same (jobId, cluster, startTime) exists. Call it inside a transaction.
  */
 export function prepareJobInsert(db: Database.Database, options: { ignoreDuplicates?: boolean } = {}): (row: JobRow) => number | undefined {
-  const statement = db.prepare(`INSERT ${options.ignoreDuplicates ? "OR IGNORE " : ""}INTO job (${COLUMNS}) VALUES (${PLACEHOLDERS})`);
+  const statement = db.prepare(options.ignoreDuplicates ? SQLITE.insertOrIgnore(ONE_JOB_ROW) : `INSERT INTO ${ONE_JOB_ROW}`);
   const values = new Array<unknown>(JOB_FIELDS.length);
   return (row) => {
     for (let i = 0; i < JOB_FIELDS.length; i++) values[i] = row[JOB_FIELDS[i]!];

@@ -5,6 +5,9 @@ import { JOB_COLUMNS, JOB_FIELDS, type JobRow } from "./job-row.js";
 const COLUMNS = JOB_FIELDS.map((f) => `"${JOB_COLUMNS[f]}"`).join(", ");
 const ROW_PLACEHOLDERS = `(${JOB_FIELDS.map(() => "?").join(", ")})`;
 
+/** The target of an INSERT of one job row: `job (columns) VALUES (?, ...)`. */
+export const ONE_JOB_ROW = `job (${COLUMNS}) VALUES ${ROW_PLACEHOLDERS}`;
+
 /** An INSERT of `rows` job rows, for the values of jobValues() one row after the other. */
 export function insertJobsSql(rows: number): string {
   return `INSERT INTO job (${COLUMNS}) VALUES ${Array.from({ length: rows }, () => ROW_PLACEHOLDERS).join(", ")}`;

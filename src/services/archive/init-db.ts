@@ -5,10 +5,12 @@ import { ClusterRegistry } from "../../archive/clusters.js";
 import type { ArchivedJobRow } from "../../archive/job-row-from-meta.js";
 import { prepareJobInsert } from "../../db/jobs/bulk-insert.js";
 import { insertJobsSql, jobValues } from "../../db/jobs/insert-job.js";
+import type { JobRow } from "../../db/jobs/job-row.js";
 import type { JobWriter, SqlTransaction } from "../../db/sql/job-writer.js";
 import { openSqlite } from "../../db/sqlite.js";
 import type { Logger } from "../../log.js";
 import { jobGroups } from "../../archive/walk.js";
+import { addTags } from "../jobs/tags.js";
 import { ParsePool, type ParseBatchResult } from "./parse-pool.js";
 import type { Progress } from "./progress.js";
 
@@ -182,7 +184,7 @@ function jobStore(db: Database.Database): (jobs: ArchivedJobRow[]) => { inserted
     for (const { row, tags } of jobs) {
       const id = insertJob(row);
       if (id === undefined) {
-        duplicates.push(`${row.jobId} on ${row.cluster} (start ${row.startTime})`);
+        duplicates.push(describeJob(row));
         continue;
       }
       inserted++;
@@ -200,6 +202,8 @@ function jobStore(db: Database.Database): (jobs: ArchivedJobRow[]) => { inserted
   });
 }
 
+const describeJob = (row: JobRow) => `${row.jobId} on ${row.cluster} (start ${row.startTime})`;
+
 /** Rows per INSERT on a server: 27 columns each, well below the 65,535 parameters of one statement. */
 const ROWS_PER_INSERT = 500;
 
@@ -210,13 +214,12 @@ const ROWS_PER_INSERT = 500;
  */
 function serverJobStore(tx: SqlTransaction): JobStore {
   const seen = new Set<string>();
-  const tagIds = new Map<string, number>();
   return async (jobs) => {
     const fresh: ArchivedJobRow[] = [];
     const duplicates: string[] = [];
     for (const job of jobs) {
-      const key = `${job.row.jobId}\u0000${job.row.cluster}\u0000${job.row.startTime}`;
-      if (seen.has(key)) duplicates.push(`${job.row.jobId} on ${job.row.cluster} (start ${job.row.startTime})`);
+      const key = describeJob(job.row);
+      if (seen.has(key)) duplicates.push(key);
       else {
         seen.add(key);
         fresh.push(job);
@@ -229,15 +232,7 @@ function serverJobStore(tx: SqlTransaction): JobStore {
     for (const { row, tags } of fresh) {
       if (tags.length === 0) continue;
       const { id } = (await tx.get<{ id: number }>("SELECT id FROM job WHERE job_id = ? AND cluster = ? AND start_time = ?", [row.jobId, row.cluster, row.startTime]))!;
-      for (const tag of tags) {
-        const key = `${tag.type}\u0000${tag.name}`;
-        let tagId = tagIds.get(key);
-        if (tagId === undefined) {
-          tagId = await tx.insert("INSERT INTO tag (tag_type, tag_name) VALUES (?, ?)", [tag.type, tag.name]);
-          tagIds.set(key, tagId);
-        }
-        await tx.run(tx.dialect.insertOrIgnore("jobtag (job_id, tag_id) VALUES (?, ?)"), [id, tagId]);
-      }
+      await addTags(tx, id, tags);
     }
     return { inserted: fresh.length, duplicates };
   };

@@ -1,6 +1,6 @@
 import type { JobMeta } from "../archive/generated/archive-types.js";
 import type { App, Behaviour, User } from "./population.js";
-import { childSeed, integer, normal, pick, uniform, weighted, zipf, type Random } from "./random.js";
+import { childSeed, createRandom, integer, normal, pick, uniform, weighted, zipf, type Random } from "./random.js";
 
 export type JobState = JobMeta["jobState"];
 
@@ -96,6 +96,9 @@ function pickBehaviour(random: Random, user: User, app: App): Behaviour {
 /** `count` jobs over [now - days, now], sorted by start time; all have finished by `now`. */
 export function planJobs(random: Random, users: readonly User[], count: number, now: number, days: number): PlannedJob[] {
   const from = now - days * DAY;
+  // Start times are drawn by rejection from the hour and weekday, so how many draws they take depends on
+  // `now`: on their own stream they leave the rest (users, clusters, sizes, states) the same at every hour.
+  const clock = createRandom(childSeed(random));
   const userRank = zipf(random, users.length);
   const jobs: PlannedJob[] = [];
   let burst = 0;
@@ -115,7 +118,7 @@ export function planJobs(random: Random, users: readonly User[], count: number, 
     // Only matters for tiny windows (days < 2): every job must have ended by `now`.
     const duration = Math.min(timed.duration, Math.floor((days * DAY) / 2));
     const walltime = timed.walltime;
-    let start = startTime(random, from, now - duration - 60);
+    let start = startTime(clock, from, now - duration - 60);
     for (let m = 0; m < members; m++) {
       const jobState = m === 0 ? state : stateOf(random, behaviour);
       const jobDuration = Math.min(

@@ -2,7 +2,8 @@ import { defineConfig } from "vitest/config";
 
 /**
  * `vitest run` tests everything on SQLite. With CCB_TEST_ENGINE=mysql or postgres it runs the tests of
- * the REST and GraphQL APIs, the services and authentication again on a private MariaDB or PostgreSQL
+ * the REST and GraphQL APIs, the services, authentication, the web UI and the CLI commands that write
+ * the database (accounts, LDAP sync, archiving across a crash) again on a private MariaDB or PostgreSQL
  * server (test/helpers/engine-global-setup.ts); what only exists on SQLite stays out of those runs.
  * Both servers are also tested end to end from the CLI in every run (test/cli/database-servers.test.ts).
  */
@@ -16,12 +17,22 @@ const onServer = engine === "mysql" || engine === "postgres";
  */
 const SQLITE_ONLY = ["test/services/init-db.test.ts", "test/services/import-job.test.ts", "test/api/graphql-never-blocks.test.ts"];
 
+const ON_SERVERS = [
+  "test/api/**/*.test.ts",
+  "test/services/**/*.test.ts",
+  "test/auth/**/*.test.ts",
+  "test/web/**/*.test.ts",
+  "test/cli/accounts.test.ts",
+  "test/cli/sync-ldap.test.ts",
+  "test/cli/archiving-restart.test.ts",
+];
+
 export default defineConfig({
   // graphql ships both ESM and CJS; Pothos and yoga load the CJS build, so the tests must too, or
   // graphql-js sees two copies of its classes ("from another module or realm").
   resolve: { alias: { graphql: "graphql/index.js" } },
   test: {
-    include: onServer ? ["test/api/**/*.test.ts", "test/services/**/*.test.ts", "test/auth/**/*.test.ts", "test/web/**/*.test.ts"] : ["test/**/*.test.ts"],
+    include: onServer ? [...ON_SERVERS] : ["test/**/*.test.ts"],
     exclude: onServer ? SQLITE_ONLY : [],
     globalSetup: onServer ? ["test/helpers/engine-global-setup.ts"] : [],
     testTimeout: 60_000,

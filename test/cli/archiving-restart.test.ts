@@ -1,14 +1,14 @@
 /**
  * End to end: a real server process gets metric data over /api/write and jobs over the REST API, is
  * killed with SIGKILL while it archives the stopped jobs, and archives the rest after a restart,
- * with the metric data restored from its checkpoints.
+ * with the metric data restored from its checkpoints. On the run's database engine: the waiting and
+ * archived states must survive the crash on MariaDB and PostgreSQL as on SQLite.
  *
  * The server runs from source (through tsx), so the test checks the code as it is, built or not.
  */
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { FileArchive } from "../../src/archive/file-backend.ts";
 import type { ClusterConfig, JobData, JobMeta, MetricConfig } from "../../src/archive/generated/archive-types.ts";
@@ -16,6 +16,7 @@ import { jobDirectory } from "../../src/archive/paths.ts";
 import { validateJobData, validateJobMeta } from "../../src/archive/validate.ts";
 import { readJson } from "../helpers/archive.ts";
 import { freshDatabase } from "../helpers/db.ts";
+import { databaseConfig, openDatabaseReader } from "../helpers/test-engine.ts";
 import { launchFromSource, type SourceServer } from "../helpers/source-server.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { MAIN_SUBCLUSTER } from "../metricdata/fixtures.ts";
@@ -65,7 +66,7 @@ describe("archiving across a crash", () => {
       path.join(dir, "config.json"),
       JSON.stringify({
         addr: "127.0.0.1:0",
-        db: dbFile,
+        ...databaseConfig(dbFile),
         archive: { kind: "file", path: archiveRoot },
         "disable-authentication": true,
         // The archive checks every meta.json and data.json.gz it writes against the schemas.
@@ -73,8 +74,8 @@ describe("archiving across a crash", () => {
         clusters: [{ name: C, metricDataRepository: { kind: "internal", "checkpoint-interval": "1s" } }],
       }),
     );
-    const db = new Database(dbFile);
-    const statuses = () => (db.prepare("SELECT monitoring_status AS s FROM job ORDER BY id").all() as { s: number }[]).map((r) => r.s);
+    const db = await openDatabaseReader(dbFile);
+    const statuses = async () => (await db.query<{ s: number }>("SELECT monitoring_status AS s FROM job ORDER BY id")).map((r) => r.s);
 
     // Ten hours of data for the eight hosts, up to the minute before now.
     const now = Math.floor(Date.now() / 60_000) * 60;
@@ -125,25 +126,25 @@ describe("archiving across a crash", () => {
     for (const stop of stops) expect(stop.status, stop.text).toBe(200);
 
     // Killed as soon as the first job is archived: the others are under way or waiting.
-    for (let waited = 0; !statuses().includes(3); waited += 2) {
+    for (let waited = 0; !(await statuses()).includes(3); waited += 2) {
       expect(waited, `no job archived:\n${first.output()}`).toBeLessThan(60_000);
       await sleep(2);
     }
     first.child.kill("SIGKILL");
     await first.exited;
-    const atKill = statuses();
+    const atKill = await statuses();
     expect(atKill).toHaveLength(JOBS);
     expect(atKill.filter((s) => s === 1).length, "jobs left waiting by the crash").toBeGreaterThan(0);
     expect(atKill.every((s) => s === 1 || s === 3)).toBe(true);
 
     const second = await launch(dir);
     running.push(second);
-    for (let waited = 0; statuses().some((s) => s !== 3); waited += 100) {
+    for (let waited = 0; (await statuses()).some((s) => s !== 3); waited += 100) {
       expect(
-        statuses().filter((s) => s === 2),
+        (await statuses()).filter((s) => s === 2),
         `archiving failed:\n${second.output()}`,
       ).toEqual([]);
-      expect(waited, `jobs still waiting: ${statuses().join(",")}\n${second.output()}`).toBeLessThan(120_000);
+      expect(waited, `jobs still waiting: ${(await statuses()).join(",")}\n${second.output()}`).toBeLessThan(120_000);
       await sleep(100);
     }
     second.child.kill("SIGTERM");
@@ -159,7 +160,7 @@ describe("archiving across a crash", () => {
       min: Math.min(...hostLoads.map((s) => s.min)),
       max: Math.max(...hostLoads.map((s) => s.max)),
     };
-    const footprints = db.prepare("SELECT job_id AS jobId, load_avg AS loadAvg FROM job ORDER BY job_id").all() as { jobId: number; loadAvg: number }[];
+    const footprints = await db.query<{ jobId: number; loadAvg: number }>('SELECT job_id AS "jobId", load_avg AS "loadAvg" FROM job ORDER BY job_id');
     for (const { jobId, loadAvg } of footprints) {
       const jobDir = jobDirectory(archiveRoot, { jobId, cluster: C, startTime: start });
       expect(readdirSync(jobDir).sort(), `job ${jobId}`).toEqual(["data.json.gz", "meta.json"]);
@@ -174,6 +175,6 @@ describe("archiving across a crash", () => {
       expect(data.cpu_load!.node!.series[1]!.data).toEqual(Array.from({ length: steps }, (_, k) => cpuLoad(1, k)));
       expect(Object.keys(data.flops_any!).sort()).toEqual(["core", "node"]);
     }
-    db.close();
+    await db.close();
   });
 });

@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import bcrypt from "bcryptjs";
 import { describe, expect, it } from "vitest";
 import { FLAGS } from "../../src/cli/flags.ts";
 import { runCli, startServer } from "../helpers/cli.ts";
@@ -16,13 +15,6 @@ const newDir = () => {
   mkdirSync(dir);
   return dir;
 };
-
-function users(dbFile: string): { username: string; roles: string; password: string | null }[] {
-  const db = new Database(dbFile, { readonly: true });
-  const rows = db.prepare("SELECT username, roles, password FROM user ORDER BY username").all() as never;
-  db.close();
-  return rows;
-}
 
 describe("cc-backend CLI", () => {
   it("--help documents every flag", () => {
@@ -69,56 +61,6 @@ describe("cc-backend CLI", () => {
     const other = newDir();
     runCli(["--init"], other);
     expect(readFileSync(path.join(other, ".env"), "utf8")).not.toBe(env);
-  });
-
-  it("--add-user and --del-user manage local accounts with bcrypt hashes", () => {
-    const dir = newDir();
-    expect(runCli(["--migrate-db"], dir).code).toBe(0);
-    const add = runCli(["--add-user", "alice:admin,api:s3cret:with:colons"], dir);
-    expect(add.code, add.stderr).toBe(0);
-    const [alice] = users(path.join(dir, "var", "job.db"));
-    expect(alice!.username).toBe("alice");
-    expect(JSON.parse(alice!.roles)).toEqual(["admin", "api"]);
-    expect(bcrypt.compareSync("s3cret:with:colons", alice!.password!)).toBe(true);
-
-    const again = runCli(["--add-user", "alice:user:x"], dir);
-    expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/user "alice" already exists/);
-    const badRole = runCli(["--add-user", "bob:wizard:x"], dir);
-    expect(badRole.code).toBe(1);
-    expect(badRole.stderr).toMatch(/unknown role "wizard"/);
-
-    expect(runCli(["--del-user", "alice"], dir).code).toBe(0);
-    expect(users(path.join(dir, "var", "job.db"))).toEqual([]);
-    const gone = runCli(["--del-user", "alice"], dir);
-    expect(gone.code).toBe(1);
-    expect(gone.stderr).toMatch(/user "alice" does not exist/);
-  });
-
-  it("--jwt prints a token for a user, signed with the key pair from .env", async () => {
-    const dir = newDir();
-    expect(runCli(["--init"], dir).code).toBe(0);
-    expect(runCli(["--add-user", "robot:api:secret"], dir).code).toBe(0);
-    const { code, stdout, stderr } = runCli(["--jwt", "robot"], dir);
-    expect(code, stderr).toBe(0);
-    const token = stdout.trim();
-    expect(stdout.split("\n").filter(Boolean)).toHaveLength(1);
-    const env = readFileSync(path.join(dir, ".env"), "utf8");
-    const publicKey = /^JWT_PUBLIC_KEY="(.*)"$/m.exec(env)![1]!;
-    const { verifyToken } = await import("../../src/auth/jwt.ts");
-    const { keysFromEnv } = await import("../../src/auth/jwt.ts");
-    expect(await verifyToken(keysFromEnv({ JWT_PUBLIC_KEY: publicKey }), token)).toMatchObject({ username: "robot", roles: ["api"] });
-    // jwts.max-age 2000h from --init's config.json
-    const claims = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString());
-    expect(claims.exp - claims.iat).toBe(2000 * 3600);
-
-    const unknown = runCli(["--jwt", "nobody"], dir);
-    expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/user "nobody" does not exist/);
-    writeFileSync(path.join(dir, ".env"), env.replace(/^JWT_PRIVATE_KEY=.*$/m, 'JWT_PRIVATE_KEY=""'));
-    const noKey = runCli(["--jwt", "robot"], dir);
-    expect(noKey.code).toBe(1);
-    expect(noKey.stderr.trim()).toBe("cc-backend: cannot issue tokens: JWT_PRIVATE_KEY is not set");
   });
 
   it("refuses a bad config with one line naming the key", () => {

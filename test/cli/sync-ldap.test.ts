@@ -1,9 +1,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.ts";
 import { startSlapd, type Slapd } from "../helpers/slapd.ts";
+import { freshDatabase } from "../helpers/db.ts";
+import { databaseConfig, queryDatabase, TEST_ENGINE } from "../helpers/test-engine.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 let slapd: Slapd;
@@ -17,9 +18,11 @@ beforeAll(async () => {
 afterAll(async () => slapd?.stop());
 
 describe("cc-backend --sync-ldap", () => {
-  it("adds the directory's users to the user table, with LDAP_ADMIN_PASSWORD from .env", () => {
+  it("adds the directory's users to the user table, with LDAP_ADMIN_PASSWORD from .env", async () => {
     const ldap = { url: slapd.url, user_base: slapd.userBase, search_dn: slapd.searchDn, user_bind: `uid={username},${slapd.userBase}`, user_filter: "(&(objectClass=posixAccount)(uid=*))" };
-    writeFileSync(path.join(dir, "config.json"), JSON.stringify({ db: "./job.db", ldap }));
+    // On SQLite a new file that --migrate-db creates; on a server a new (already migrated) database.
+    const db = TEST_ENGINE === "sqlite" ? path.join(dir, "job.db") : await freshDatabase(dir);
+    writeFileSync(path.join(dir, "config.json"), JSON.stringify({ ...databaseConfig(db), ldap }));
     expect(runCli(["--migrate-db"], dir).code).toBe(0);
 
     writeFileSync(path.join(dir, ".env"), 'LDAP_ADMIN_PASSWORD=""\n');
@@ -32,9 +35,8 @@ describe("cc-backend --sync-ldap", () => {
     const { code, stdout, stderr } = runCli(["--sync-ldap"], dir);
     expect(code, stderr).toBe(0);
     expect(stdout.trim()).toBe("LDAP sync: 1 added, 0 removed, 0 skipped");
-    const db = new Database(path.join(dir, "job.db"), { readonly: true });
-    expect(db.prepare("SELECT username, ldap, name, roles FROM user").all()).toEqual([{ username: "lena", ldap: 1, name: "Lena Ldap", roles: '["user"]' }]);
-    db.close();
+    const users = await queryDatabase(db, 'SELECT username, ldap, name, roles FROM "user"');
+    expect(users).toEqual([{ username: "lena", ldap: 1, name: "Lena Ldap", roles: '["user"]' }]);
   });
 
   it("says so when config.json has no ldap section", () => {

@@ -26,6 +26,11 @@ export function testDatabaseLocation(db: string): DatabaseLocation {
   return parseDatabaseLocation(DRIVER[TEST_ENGINE], db);
 }
 
+/** The `db-driver` and `db` entries of a config.json that points the CLI at a test database. */
+export function databaseConfig(db: string): { "db-driver": string; db: string } {
+  return { "db-driver": DRIVER[TEST_ENGINE], db };
+}
+
 let counter = 0;
 
 /** A new, migrated database on the run's server; returns its DSN. */
@@ -48,35 +53,47 @@ export async function freshServerDatabase(): Promise<string> {
   return dsn;
 }
 
+/** A connection to a test database for statements in the SQL all engines share (`?` placeholders, quoted camelCase aliases). */
+export interface TestDatabaseReader {
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
 /**
- * Rows of one statement on a test database, in the SQL all engines share (`?` placeholders, quoted
- * camelCase aliases): for tests that look at what the server stored.
+ * One connection kept open, for tests that look at what the server stored many times in a row (a
+ * poll every few milliseconds cannot afford a new server connection each time).
  */
-export async function queryDatabase<T = Record<string, unknown>>(db: string, sql: string, params: readonly unknown[] = []): Promise<T[]> {
+export async function openDatabaseReader(db: string): Promise<TestDatabaseReader> {
   const location = testDatabaseLocation(db);
-  switch (location.driver) {
-    case "sqlite3": {
-      const connection = new Database(location.file, { readonly: true });
-      try {
-        return connection.prepare(sql).all(...params) as T[];
-      } finally {
-        connection.close();
-      }
-    }
-    default: {
-      // The server connection the read pool and the job writer use: the same SQL dialect and numbers.
-      const database = await openServerDatabase(location, { connectionLimit: 1 });
-      try {
-        const connection = await database.connect();
-        try {
-          return (await connection.query(sql, params)).rows as T[];
-        } finally {
-          await connection.release();
-        }
-      } finally {
-        await database.close();
-      }
-    }
+  if (location.driver === "sqlite3") {
+    const connection = new Database(location.file, { readonly: true });
+    return {
+      query: async <T>(sql: string, params: readonly unknown[] = []) => connection.prepare(sql).all(...params) as T[],
+      close: async () => void connection.close(),
+    };
+  }
+  // The server connection the read pool and the job writer use: the same SQL dialect and numbers.
+  const database = await openServerDatabase(location, { connectionLimit: 1 });
+  const connection = await database.connect().catch(async (error: unknown) => {
+    await database.close();
+    throw error;
+  });
+  return {
+    query: async <T>(sql: string, params: readonly unknown[] = []) => (await connection.query(sql, params)).rows as T[],
+    async close() {
+      await connection.release();
+      await database.close();
+    },
+  };
+}
+
+/** Rows of one statement on a test database (see TestDatabaseReader). */
+export async function queryDatabase<T = Record<string, unknown>>(db: string, sql: string, params: readonly unknown[] = []): Promise<T[]> {
+  const reader = await openDatabaseReader(db);
+  try {
+    return await reader.query<T>(sql, params);
+  } finally {
+    await reader.close();
   }
 }
 

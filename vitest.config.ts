@@ -10,12 +10,8 @@ import { defineConfig } from "vitest/config";
 const engine = process.env.CCB_TEST_ENGINE;
 const onServer = engine === "mysql" || engine === "postgres";
 
-/**
- * SQLite only: these drive --init-db and --import-job through an SQLite config and read the file
- * (test/cli/database-servers.test.ts runs both on the servers), or are about better-sqlite3 blocking
- * its thread.
- */
-const SQLITE_ONLY = ["test/services/init-db.test.ts", "test/services/import-job.test.ts", "test/api/graphql-never-blocks.test.ts"];
+/** SQLite only: better-sqlite3 blocking its thread is what this test is about. */
+const SQLITE_ONLY = ["test/api/graphql-never-blocks.test.ts"];
 
 const ON_SERVERS = [
   "test/api/**/*.test.ts",

@@ -180,7 +180,7 @@ async function generateArchive(spec: string, metaOnly: boolean): Promise<void> {
 
 async function runInitDb(config: Config, location: DatabaseLocation, logger: Logger): Promise<void> {
   const { openArchive } = await import("../archive/open.js");
-  const { rebuildJobTables, rebuildJobTablesOnServer, InitDbInterrupted } = await import("../services/archive/init-db.js");
+  const { rebuildJobTablesAt, InitDbInterrupted } = await import("../services/archive/init-db.js");
   const { createProgress } = await import("../services/archive/progress.js");
   const archive = await openArchive(config);
   const abort = new AbortController();
@@ -189,18 +189,7 @@ async function runInitDb(config: Config, location: DatabaseLocation, logger: Log
   process.once("SIGTERM", onSignal);
   try {
     const options = { archive, logger, validate: config.validate, progress: createProgress(), signal: abort.signal };
-    let result;
-    if (location.driver === "sqlite3") {
-      result = await rebuildJobTables({ ...options, dbFile: location.file });
-    } else {
-      const { connectJobWriter } = await import("../db/open-job-writer.js");
-      const jobWriter = await connectJobWriter(location, logger);
-      try {
-        result = await rebuildJobTablesOnServer({ ...options, jobWriter });
-      } finally {
-        await jobWriter.close();
-      }
-    }
+    const result = await rebuildJobTablesAt(location, options);
     console.log(
       `imported ${result.imported} jobs, skipped ${result.skipped}, in ${result.seconds.toFixed(1)} s (${Math.round(result.imported / Math.max(result.seconds, 0.001))} jobs/s)`,
     );

@@ -3,6 +3,8 @@ import type Database from "better-sqlite3";
 import type { FileArchive } from "../../archive/file-backend.js";
 import { ClusterRegistry } from "../../archive/clusters.js";
 import type { ArchivedJobRow } from "../../archive/job-row-from-meta.js";
+import type { DatabaseLocation } from "../../db/dsn.js";
+import { connectJobWriter } from "../../db/open-job-writer.js";
 import { prepareJobInsert } from "../../db/jobs/bulk-insert.js";
 import { insertJobsSql, jobValues } from "../../db/jobs/insert-job.js";
 import type { JobRow } from "../../db/jobs/job-row.js";
@@ -31,6 +33,17 @@ export interface InitDbOptions {
 }
 
 export class InitDbInterrupted extends Error {}
+
+/** `--init-db` on the configured database, whichever engine it is on. */
+export async function rebuildJobTablesAt(location: DatabaseLocation, options: Omit<InitDbOptions, "dbFile">): Promise<InitDbResult> {
+  if (location.driver === "sqlite3") return rebuildJobTables({ ...options, dbFile: location.file });
+  const jobWriter = await connectJobWriter(location, options.logger);
+  try {
+    return await rebuildJobTablesOnServer({ ...options, jobWriter });
+  } finally {
+    await jobWriter.close();
+  }
+}
 
 /**
  * `--init-db`: rebuilds the job, tag and jobtag tables from the archive; users and configuration stay.

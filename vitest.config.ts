@@ -4,14 +4,12 @@ import { defineConfig } from "vitest/config";
  * `vitest run` tests everything on SQLite. With CCB_TEST_ENGINE=mysql or postgres it runs the tests of
  * the REST and GraphQL APIs, the services, authentication, the web UI and the CLI commands that write
  * the database (accounts, LDAP sync, archiving across a crash) again on a private MariaDB or PostgreSQL
- * server (test/helpers/engine-global-setup.ts); what only exists on SQLite stays out of those runs.
+ * server (test/helpers/engine-global-setup.ts). The rest has no database (archive, metric store,
+ * config) or is about SQLite files (migrations of cc-backend's SQLite databases, the demo).
  * Both servers are also tested end to end from the CLI in every run (test/cli/database-servers.test.ts).
  */
 const engine = process.env.CCB_TEST_ENGINE;
 const onServer = engine === "mysql" || engine === "postgres";
-
-/** SQLite only: better-sqlite3 blocking its thread is what this test is about. */
-const SQLITE_ONLY = ["test/api/graphql-never-blocks.test.ts"];
 
 const ON_SERVERS = [
   "test/api/**/*.test.ts",
@@ -29,7 +27,6 @@ export default defineConfig({
   resolve: { alias: { graphql: "graphql/index.js" } },
   test: {
     include: onServer ? [...ON_SERVERS] : ["test/**/*.test.ts"],
-    exclude: onServer ? SQLITE_ONLY : [],
     globalSetup: onServer ? ["test/helpers/engine-global-setup.ts"] : [],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -1,11 +1,12 @@
-import Database from "better-sqlite3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, startRestApp, token, type RestApp } from "../helpers/rest.ts";
+import { TEST_ENGINE, writeDatabase } from "../helpers/test-engine.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 /**
  * better-sqlite3 blocks the thread it runs on. Statistics run in worker threads, so a batch system's
  * start_job and a user's page load go through while a statistics scan over many jobs is under way.
+ * On a database server the same must hold for its connections: a long scan may hold one, never all.
  */
 
 const dir = tempDir();
@@ -17,14 +18,19 @@ beforeAll(async () => {
   app = await startRestApp(dir);
   api = await token("slurm", ["api"]);
   // Many jobs in one statement, so the statistics below take a while.
-  const db = new Database(app.dbFile);
-  db.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${JOBS})
-    INSERT INTO job (job_id, cluster, subcluster, start_time, user, project, partition, duration, walltime, job_state, meta_data, resources, num_nodes, num_hwthreads, num_acc)
-    SELECT i, 'fritz', 'main', 1600000000 + i * 60, 'user' || (i % 997), 'proj' || (i % 51), 'main', i % 86400, 86400,
+  const numbers = {
+    sqlite: `(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${JOBS}) SELECT i FROM n)`,
+    mysql: `(SELECT seq AS i FROM seq_1_to_${JOBS})`, // MariaDB's sequence engine
+    postgres: `(SELECT generate_series(1, ${JOBS}) AS i)`,
+  }[TEST_ENGINE];
+  await writeDatabase(
+    app.dbFile,
+    `INSERT INTO job (job_id, cluster, subcluster, start_time, "user", project, "partition", duration, walltime, job_state, meta_data, resources, num_nodes, num_hwthreads, num_acc)
+    SELECT i, 'fritz', 'main', 1600000000 + i * 60, CONCAT('user', i % 997), CONCAT('proj', i % 51), 'main', i % 86400, 86400,
       CASE WHEN i % 50 = 0 THEN 'failed' ELSE 'completed' END,
-      '{"jobName":"run_' || (i % 1000) || '_gromacs"}', '[{"hostname":"f' || (i % 900) || '"}]', 1 + i % 8, 72, 0
-    FROM n`);
-  db.close();
+      CONCAT('{"jobName":"run_', i % 1000, '_gromacs"}'), CONCAT('[{"hostname":"f', i % 900, '"}]'), 1 + i % 8, 72, 0
+    FROM ${numbers} AS n`,
+  );
 }, 120_000);
 
 describe("statistics never block the server", () => {
@@ -63,6 +69,8 @@ describe("statistics never block the server", () => {
     expect(list.data.jobs.items).toHaveLength(20);
     // Every job of the table matched, so the statistics really scanned all of it.
     expect(stats.data.jobsStatistics.reduce((sum, s) => sum + s.totalJobs, 0)).toBe(JOBS);
-    expect(order).toEqual(["start_job", "job list", "statistics"]);
+    // Both finished while the statistics still ran (in either order: neither waits for the other).
+    expect(order.at(-1)).toBe("statistics");
+    expect(order.sort()).toEqual(["job list", "start_job", "statistics"]);
   });
 });

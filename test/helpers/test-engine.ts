@@ -63,12 +63,17 @@ export interface TestDatabaseReader {
  * One connection kept open, for tests that look at what the server stored many times in a row (a
  * poll every few milliseconds cannot afford a new server connection each time).
  */
-export async function openDatabaseReader(db: string): Promise<TestDatabaseReader> {
+export async function openDatabaseReader(db: string, options: { writable?: boolean } = {}): Promise<TestDatabaseReader> {
   const location = testDatabaseLocation(db);
   if (location.driver === "sqlite3") {
-    const connection = new Database(location.file, { readonly: true });
+    const connection = new Database(location.file, { readonly: !options.writable });
     return {
-      query: async <T>(sql: string, params: readonly unknown[] = []) => connection.prepare(sql).all(...params) as T[],
+      async query<T>(sql: string, params: readonly unknown[] = []) {
+        const statement = connection.prepare(sql);
+        if (statement.reader) return statement.all(...params) as T[];
+        statement.run(...params);
+        return [];
+      },
       close: async () => void connection.close(),
     };
   }
@@ -85,6 +90,16 @@ export async function openDatabaseReader(db: string): Promise<TestDatabaseReader
       await database.close();
     },
   };
+}
+
+/** Test data made by one statement on a test database, in the SQL all engines share. */
+export async function writeDatabase(db: string, sql: string, params: readonly unknown[] = []): Promise<void> {
+  const connection = await openDatabaseReader(db, { writable: true });
+  try {
+    await connection.query(sql, params);
+  } finally {
+    await connection.close();
+  }
 }
 
 /** Rows of one statement on a test database (see TestDatabaseReader). */

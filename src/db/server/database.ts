@@ -84,7 +84,16 @@ export function postgresDatabase(pool: pg.Pool): ServerDatabase {
     beginSnapshot: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
     async connect() {
       const client = await pool.connect();
-      const run = (sql: string, params: readonly unknown[] = []) => client.query({ text: numberedPlaceholders(sql), values: params as unknown[] });
+      // The pool listens for errors of idle clients only: one that dies while checked out (between
+      // the statements of a transaction) would emit an unhandled "error" and end the process. Kept,
+      // it fails the next statement as a lost connection, and the release drops the client.
+      let died: Error | undefined;
+      const onError = (error: Error) => void (died ??= error);
+      client.on("error", onError);
+      const run = async (sql: string, params: readonly unknown[] = []) => {
+        if (died) throw died;
+        return client.query({ text: numberedPlaceholders(sql), values: params as unknown[] });
+      };
       return {
         async query(sql, params) {
           const result = await run(sql, params);
@@ -100,7 +109,8 @@ export function postgresDatabase(pool: pg.Pool): ServerDatabase {
           return undefined;
         },
         async release(broken) {
-          client.release(broken);
+          client.off("error", onError);
+          client.release(broken ?? died);
         },
       };
     },

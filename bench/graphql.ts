@@ -48,6 +48,9 @@ const writer = openJobWriter(dbFile);
 const reader = new ReadPool(dbFile);
 const app = createApp({ prisma, config, logger: silentLogger, jobWriter: sqliteJobWriter(writer), reader }, new Authenticator(prisma, config), { webRoot: false });
 const server = http.createServer(app.callback());
+// The floor queries block this thread for seconds; a kept-alive socket the server closed meanwhile
+// (after its default 5 s) would be reused by the agent and reset.
+server.keepAliveTimeout = 10 * 60_000;
 await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/query`;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });

@@ -3,14 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClusterRegistry } from "../../src/archive/clusters.ts";
 import { FileArchive } from "../../src/archive/file-backend.ts";
 import { jobRowFromMeta, type ArchivedJobRow } from "../../src/archive/job-row-from-meta.ts";
-import { insertJob } from "../../src/db/jobs/insert-job.ts";
 import { generateDemoArchive } from "../../src/demo/generate-archive.ts";
 import { silentLogger } from "../../src/log.ts";
 import { MetricStore } from "../../src/metricdata/internal/index.ts";
 import { openMetricDataRepositories } from "../../src/metricdata/open.ts";
 import { parseConfig } from "../../src/config/load.ts";
 import { jobWriterOf } from "../../src/services/context.ts";
-import { addTags } from "../../src/services/jobs/tags.ts";
+import { insertTaggedJob } from "../../src/services/jobs/tags.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import { freshDatabase } from "../helpers/db.ts";
 import { token } from "../helpers/rest.ts";
@@ -49,7 +48,7 @@ async function startDemo(): Promise<TestApp> {
   const jobs: ArchivedJobRow[] = [];
   for await (const file of archive.metaFiles()) jobs.push(jobRowFromMeta(await archive.readMeta(file.path), clusters));
   await jobWriterOf(demo.services).transaction(async (tx) => {
-    for (const job of jobs) await addTags(tx, await insertJob(tx, job.row), job.tags);
+    for (const job of jobs) await insertTaggedJob(tx, job.row, job.tags);
   });
   expect(jobs).toHaveLength(generated.jobs);
   return demo;

@@ -20,6 +20,9 @@ export function jobValues(row: JobRow): unknown[] {
 
 const INSERT_JOB_SQL = insertJobsSql(1);
 
+/** The database id of the job with that (jobId, cluster, startTime), the job table's unique key. */
+export const FIND_JOB_ID = "SELECT id FROM job WHERE job_id = ? AND cluster = ? AND start_time = ?";
+
 /** Inserts one job row in a write transaction on any engine; returns its database id. */
 export function insertJob(tx: SqlTransaction, row: JobRow): Promise<number> {
   return tx.insert(INSERT_JOB_SQL, jobValues(row));

@@ -6,11 +6,11 @@ import { readJsonFile } from "../../archive/json-files.js";
 import { jobRowFromMeta } from "../../archive/job-row-from-meta.js";
 import { normalizeUnits, type UnitChange } from "../../archive/units.js";
 import { validateJobData, validateJobMeta } from "../../archive/validate.js";
-import { insertJob } from "../../db/jobs/insert-job.js";
+import { FIND_JOB_ID } from "../../db/jobs/insert-job.js";
 import { MONITORING } from "../../db/jobs/job-row.js";
 import { isUniqueViolation, type JobWriter } from "../../db/sql/job-writer.js";
 import { InputError } from "../context.js";
-import { addTags } from "../jobs/tags.js";
+import { insertTaggedJob } from "../jobs/tags.js";
 
 export interface ImportContext {
   archive: FileArchive;
@@ -47,7 +47,7 @@ export function parseImportSpec(spec: string): { metaFile: string; dataFile: str
 export async function importJob(ctx: ImportContext, meta: JobMeta, data: JobData): Promise<ImportedJob> {
   const { row, tags } = jobRowFromMeta(meta, ctx.clusters);
   const exists = new ArchiveError(`job ${row.jobId} on ${row.cluster} (start ${row.startTime}) already exists in the database`);
-  const existing = await ctx.jobWriter.transaction((tx) => tx.get("SELECT id FROM job WHERE job_id = ? AND cluster = ? AND start_time = ?", [row.jobId, row.cluster, row.startTime]));
+  const existing = await ctx.jobWriter.transaction((tx) => tx.get(FIND_JOB_ID, [row.jobId, row.cluster, row.startTime]));
   if (existing) throw exists;
 
   const archived: JobMeta = { ...meta, subCluster: row.subCluster, monitoringStatus: MONITORING.archived };
@@ -55,11 +55,7 @@ export async function importJob(ctx: ImportContext, meta: JobMeta, data: JobData
   const { row: normalised } = jobRowFromMeta(archived, ctx.clusters);
   await ctx.archive.importJob(archived, data);
   try {
-    const id = await ctx.jobWriter.transaction(async (tx) => {
-      const jobDbId = await insertJob(tx, normalised);
-      await addTags(tx, jobDbId, tags);
-      return jobDbId;
-    });
+    const id = await ctx.jobWriter.transaction((tx) => insertTaggedJob(tx, normalised, tags));
     return { id, jobId: row.jobId, cluster: row.cluster, startTime: row.startTime, unitChanges };
   } catch (error) {
     await ctx.archive.removeJob(archived);

@@ -6,13 +6,15 @@ import type { ArchivedJobRow } from "../../archive/job-row-from-meta.js";
 import type { DatabaseLocation } from "../../db/dsn.js";
 import { connectJobWriter } from "../../db/open-job-writer.js";
 import { prepareJobInsert } from "../../db/jobs/bulk-insert.js";
-import { insertJobsSql, jobValues } from "../../db/jobs/insert-job.js";
+import { FIND_JOB_ID, insertJobsSql, jobValues } from "../../db/jobs/insert-job.js";
 import type { JobRow } from "../../db/jobs/job-row.js";
+import { SQLITE } from "../../db/sql/dialect.js";
 import type { JobWriter, SqlTransaction } from "../../db/sql/job-writer.js";
 import { openSqlite } from "../../db/sqlite.js";
 import type { Logger } from "../../log.js";
 import { jobGroups } from "../../archive/walk.js";
 import { ParsePool, type ParseBatchResult } from "./parse-pool.js";
+import { CREATE_TAG, LINK_TAG, type TagInput } from "../jobs/tags.js";
 import type { Progress } from "./progress.js";
 
 export interface InitDbResult {
@@ -187,9 +189,9 @@ function clearJobTables(db: Database.Database): string[] {
 /** Inserts parsed jobs and their tags, one transaction per batch; duplicates are reported, not fatal. */
 function jobStore(db: Database.Database): (jobs: ArchivedJobRow[]) => { inserted: number; duplicates: string[] } {
   const insertJob = prepareJobInsert(db, { ignoreDuplicates: true });
-  const insertTag = db.prepare("INSERT INTO tag (tag_type, tag_name) VALUES (?, ?)");
-  const insertJobTag = db.prepare("INSERT OR IGNORE INTO jobtag (job_id, tag_id) VALUES (?, ?)");
-  const tagIds = new Map<string, number>();
+  const insertTag = db.prepare(`INSERT INTO ${CREATE_TAG}`);
+  const insertJobTag = db.prepare(SQLITE.insertOrIgnore(LINK_TAG));
+  const tagId = createdOnce((tag) => Number(insertTag.run(tag.type, tag.name).lastInsertRowid));
   return db.transaction((jobs: ArchivedJobRow[]) => {
     let inserted = 0;
     const duplicates: string[] = [];
@@ -200,21 +202,30 @@ function jobStore(db: Database.Database): (jobs: ArchivedJobRow[]) => { inserted
         continue;
       }
       inserted++;
-      for (const tag of tags) {
-        const key = `${tag.type}\u0000${tag.name}`;
-        let tagId = tagIds.get(key);
-        if (tagId === undefined) {
-          tagId = Number(insertTag.run(tag.type, tag.name).lastInsertRowid);
-          tagIds.set(key, tagId);
-        }
-        insertJobTag.run(id, tagId);
-      }
+      for (const tag of tags) insertJobTag.run(id, tagId(tag));
     }
     return { inserted, duplicates };
   });
 }
 
 const describeJob = (row: JobRow) => `${row.jobId} on ${row.cluster} (start ${row.startTime})`;
+
+/**
+ * The tag ids of an import into emptied tables: a tag is created on its first use and its id kept, as
+ * many jobs share few tags (looking each one up again would halve the import's speed on a server).
+ */
+function createdOnce<Id extends number | Promise<number>>(create: (tag: TagInput) => Id): (tag: TagInput) => Id {
+  const ids = new Map<string, Id>();
+  return (tag) => {
+    const key = `${tag.type}\u0000${tag.name}`;
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = create(tag);
+      ids.set(key, id);
+    }
+    return id;
+  };
+}
 
 /** Rows per INSERT on a server: 27 columns each, well below the 65,535 parameters of one statement. */
 const ROWS_PER_INSERT = 500;
@@ -226,7 +237,7 @@ const ROWS_PER_INSERT = 500;
  */
 function serverJobStore(tx: SqlTransaction): JobStore {
   const seen = new Set<string>();
-  const tagIds = new Map<string, number>();
+  const tagId = createdOnce((tag) => tx.insert(`INSERT INTO ${CREATE_TAG}`, [tag.type, tag.name]));
   return async (jobs) => {
     const fresh: ArchivedJobRow[] = [];
     const duplicates: string[] = [];
@@ -244,18 +255,9 @@ function serverJobStore(tx: SqlTransaction): JobStore {
     }
     for (const { row, tags } of fresh) {
       if (tags.length === 0) continue;
-      const { id } = (await tx.get<{ id: number }>("SELECT id FROM job WHERE job_id = ? AND cluster = ? AND start_time = ?", [row.jobId, row.cluster, row.startTime]))!;
-      // Not addTags: the tables started empty in this transaction, so a tag's id is known once it
-      // is made, and many jobs share few tags (three round trips per tag would halve the import).
-      for (const tag of tags) {
-        const key = `${tag.type}\u0000${tag.name}`;
-        let tagId = tagIds.get(key);
-        if (tagId === undefined) {
-          tagId = await tx.insert("INSERT INTO tag (tag_type, tag_name) VALUES (?, ?)", [tag.type, tag.name]);
-          tagIds.set(key, tagId);
-        }
-        await tx.run(tx.dialect.insertOrIgnore("jobtag (job_id, tag_id) VALUES (?, ?)"), [id, tagId]);
-      }
+      const { id } = (await tx.get<{ id: number }>(FIND_JOB_ID, [row.jobId, row.cluster, row.startTime]))!;
+      // Not addTags: the tables started empty in this transaction, so a tag made here has no twin.
+      for (const tag of tags) await tx.run(tx.dialect.insertOrIgnore(LINK_TAG), [id, await tagId(tag)]);
     }
     return { inserted: fresh.length, duplicates };
   };

@@ -1,12 +1,11 @@
 import { ArchiveError } from "../../archive/backend.js";
 import type { JobMeta, Resource } from "../../archive/generated/archive-types.js";
 import { jobRowFromMeta } from "../../archive/job-row-from-meta.js";
-import { insertJob } from "../../db/jobs/insert-job.js";
 import type { JobState } from "../../db/jobs/job-row.js";
 import { isUniqueViolation } from "../../db/sql/job-writer.js";
 import { InputError, jobWriterOf, required, type RequestContext } from "../context.js";
 import { MONITORING } from "./records.js";
-import { addTags, checkTag, type TagInput } from "./tags.js";
+import { checkTag, insertTaggedJob, type TagInput } from "./tags.js";
 
 /** A job as a batch system announces it (cc-backend's JobMeta without what only finished jobs have). */
 export interface StartJobInput {
@@ -91,9 +90,7 @@ export async function startJob(ctx: RequestContext, input: StartJobInput): Promi
       if (existing) {
         throw new InputError(`a job with that jobId, cluster and startTime already exists: dbid: ${existing.id}, jobid: ${existing.jobId}`, 422);
       }
-      const newId = await insertJob(tx, row);
-      await addTags(tx, newId, tags);
-      return newId;
+      return insertTaggedJob(tx, row, tags);
     });
   } catch (error) {
     // Another process (an import) inserted the same (jobId, cluster, startTime) meanwhile.

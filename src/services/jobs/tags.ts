@@ -1,3 +1,5 @@
+import { insertJob } from "../../db/jobs/insert-job.js";
+import type { JobRow } from "../../db/jobs/job-row.js";
 import type { SqlTransaction } from "../../db/sql/job-writer.js";
 import { AuthError } from "../../auth/auth.js";
 import { hasRole } from "../../auth/user.js";
@@ -31,9 +33,10 @@ export function checkTag(tag: TagInput): TagInput {
   return { type: tag.type, name: tag.name };
 }
 
-const CREATE_TAG = "tag (tag_type, tag_name) VALUES (?, ?)";
+/** Targets of INSERTs (`INSERT INTO` or the dialect's insert-or-ignore): a new tag, a job's link to a tag. */
+export const CREATE_TAG = "tag (tag_type, tag_name) VALUES (?, ?)";
+export const LINK_TAG = "jobtag (job_id, tag_id) VALUES (?, ?)";
 const FIND_TAG = "SELECT id FROM tag WHERE tag_type = ? AND tag_name = ?";
-const LINK_TAG = "jobtag (job_id, tag_id) VALUES (?, ?)";
 
 /**
  * The tag of that type and name, created unless it exists, in a write transaction. The tag may have
@@ -47,6 +50,13 @@ async function tagId(tx: SqlTransaction, tag: TagInput): Promise<number> {
 /** Adds tags (creating them if new) to a job, in a write transaction. */
 export async function addTags(tx: SqlTransaction, jobDbId: number, tags: TagInput[]): Promise<void> {
   for (const tag of tags) await tx.run(tx.dialect.insertOrIgnore(LINK_TAG), [jobDbId, await tagId(tx, tag)]);
+}
+
+/** Inserts a job row with its tags in a write transaction; returns the job's database id. */
+export async function insertTaggedJob(tx: SqlTransaction, row: JobRow, tags: TagInput[]): Promise<number> {
+  const id = await insertJob(tx, row);
+  await addTags(tx, id, tags);
+  return id;
 }
 
 /**

@@ -7,6 +7,7 @@ import { createLogger, isLogLevel, type Logger } from "../log.js";
 import type { ServiceContext } from "../services/context.js";
 import { versionText } from "../version.js";
 import { helpText, parseFlags, UsageError, type Flags } from "./flags.js";
+import { logConnectionLost } from "../db/connection-lost.js";
 import { assertDatabaseCurrent, databaseLocation, migrateDatabase } from "./database.js";
 import { initDirectory } from "./init.js";
 
@@ -76,7 +77,7 @@ async function run(flags: Flags, logger: Logger): Promise<void> {
   await assertDatabaseCurrent(location);
   const { openPrismaClient } = await import("../db/client.js");
   const { addUser, deleteUser } = await import("../services/users.js");
-  const prisma = openPrismaClient(location, (error) => logger.warn(`database connection lost: ${error.message}`));
+  const prisma = openPrismaClient(location, logConnectionLost(logger));
   const services: ServiceContext = { prisma, config, logger };
   let server: http.Server | undefined;
   const stopTasks: (() => unknown)[] = [];

@@ -26,3 +26,8 @@ export function isConnectionLost(error: unknown): boolean {
 export function connectionLostError(error: unknown): UnavailableError {
   return new UnavailableError(`the database connection was lost (${String((error as Error).message ?? error).split("\n")[0]}); try again`);
 }
+
+/** A pool's handler for errors of its idle connections (a database restart): a warning in the log. */
+export function logConnectionLost(logger: { warn(message: string): void } | undefined): (error: Error) => void {
+  return (error) => logger?.warn(`database connection lost: ${error.message}`);
+}

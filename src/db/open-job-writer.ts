@@ -1,4 +1,5 @@
 import type { Logger } from "../log.js";
+import { logConnectionLost } from "./connection-lost.js";
 import type { DatabaseLocation } from "./dsn.js";
 import type { JobWriter } from "./sql/job-writer.js";
 
@@ -13,6 +14,5 @@ export async function connectJobWriter(location: DatabaseLocation, logger: Logge
   }
   const { openServerDatabase } = await import("./server/database.js");
   const { ServerJobWriter } = await import("./server/job-writer.js");
-  const onError = (error: Error) => logger.warn(`database connection lost: ${error.message}`);
-  return new ServerJobWriter(await openServerDatabase(location, { onError, retryLog: logger }));
+  return new ServerJobWriter(await openServerDatabase(location, { onError: logConnectionLost(logger), retryLog: logger }));
 }

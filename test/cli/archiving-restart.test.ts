@@ -16,7 +16,7 @@ import { jobDirectory } from "../../src/archive/paths.ts";
 import { validateJobData, validateJobMeta } from "../../src/archive/validate.ts";
 import { readJson } from "../helpers/archive.ts";
 import { freshDatabase } from "../helpers/db.ts";
-import { databaseConfig, openDatabaseReader } from "../helpers/test-engine.ts";
+import { databaseConfig, openTestDatabase } from "../helpers/test-engine.ts";
 import { launchFromSource, type SourceServer } from "../helpers/source-server.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { MAIN_SUBCLUSTER } from "../metricdata/fixtures.ts";
@@ -74,7 +74,7 @@ describe("archiving across a crash", () => {
         clusters: [{ name: C, metricDataRepository: { kind: "internal", "checkpoint-interval": "1s" } }],
       }),
     );
-    const db = await openDatabaseReader(dbFile);
+    const db = await openTestDatabase(dbFile);
     const statuses = async () => (await db.query<{ s: number }>("SELECT monitoring_status AS s FROM job ORDER BY id")).map((r) => r.s);
 
     // Ten hours of data for the eight hosts, up to the minute before now.

@@ -5,11 +5,9 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import mariadb from "mariadb";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileArchive } from "../../src/archive/file-backend.ts";
-import { startMariaDb, startPostgres, type DbServer } from "../helpers/db-servers.ts";
+import { dropConnections, startMariaDb, startPostgres, type DbServer } from "../helpers/db-servers.ts";
 import { fixturesDir } from "../helpers/fixtures.ts";
 import { launchFromSource, runFromSource, type SourceServer } from "../helpers/source-server.ts";
 import { tempDir } from "../helpers/tmp.ts";
@@ -234,25 +232,3 @@ describe.each(ENGINES)("cc-backend with db-driver $driver", ({ driver, start }) 
     expect(result.output).not.toContain("not-the-password");
   });
 });
-
-/** Ends every connection to `database` on the server, as a server restart or an administrator would. */
-async function dropConnections(server: DbServer, database: string): Promise<number> {
-  if (server.kind === "postgres") {
-    const client = new pg.Client({ connectionString: server.dsn });
-    await client.connect();
-    try {
-      const result = await client.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [database]);
-      return result.rowCount ?? 0;
-    } finally {
-      await client.end();
-    }
-  }
-  const connection = await mariadb.createConnection({ host: server.host, port: server.port, user: server.user, password: server.password });
-  try {
-    const rows = (await connection.query("SELECT id FROM information_schema.PROCESSLIST WHERE db = ? AND id <> CONNECTION_ID()", [database])) as { id: number | bigint }[];
-    for (const { id } of rows) await connection.query(`KILL CONNECTION ${Number(id)}`);
-    return rows.length;
-  } finally {
-    await connection.end();
-  }
-}

@@ -346,3 +346,25 @@ export async function startPostgres(): Promise<DbServer> {
     };
   });
 }
+
+/** Ends every connection to `database` on the server, as a server restart or an administrator would. */
+export async function dropConnections(server: DbServer, database: string): Promise<number> {
+  if (server.kind === "postgres") {
+    const client = new pg.Client({ connectionString: server.dsn });
+    await client.connect();
+    try {
+      const result = await client.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [database]);
+      return result.rowCount ?? 0;
+    } finally {
+      await client.end();
+    }
+  }
+  const connection = await mariadb.createConnection({ host: server.host, port: server.port, user: server.user, password: server.password });
+  try {
+    const rows = (await connection.query("SELECT id FROM information_schema.PROCESSLIST WHERE db = ? AND id <> CONNECTION_ID()", [database])) as { id: number | bigint }[];
+    for (const { id } of rows) await connection.query(`KILL CONNECTION ${Number(id)}`);
+    return rows.length;
+  } finally {
+    await connection.end();
+  }
+}

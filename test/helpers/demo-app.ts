@@ -16,7 +16,7 @@ import { silentLogger } from "../../src/log.ts";
 import { MetricStore } from "../../src/metricdata/internal/index.ts";
 import { openMetricDataRepositories } from "../../src/metricdata/open.ts";
 import { DEFAULT_WEB_ROOT, createApp } from "../../src/server/app.ts";
-import { rebuildJobTables, rebuildJobTablesOnServer } from "../../src/services/archive/init-db.ts";
+import { rebuildJobTablesAt } from "../../src/services/archive/init-db.ts";
 import type { ServiceContext } from "../../src/services/context.ts";
 import { addUser } from "../../src/services/users.ts";
 import { TEST_SESSION_KEY, testKeys } from "./app.ts";
@@ -57,10 +57,9 @@ export async function startDemoApp(dir: string, options: { jobs?: number; days?:
   // The run's engine (test/helpers/test-engine.ts): an SQLite file or a database on the run's server.
   const dbFile = await freshDatabase(dir);
   const location = testDatabaseLocation(dbFile);
-  // On SQLite the writer opens after the rebuild, which replaces the file.
-  if (location.driver === "sqlite3") await rebuildJobTables({ archive, dbFile, logger: silentLogger, validate: false });
+  await rebuildJobTablesAt(location, { archive, logger: silentLogger, validate: false });
+  // After the rebuild: on SQLite it replaces the file, and a writer opened before would write into the old one.
   const jobWriter = await connectJobWriter(location, silentLogger);
-  if (location.driver !== "sqlite3") await rebuildJobTablesOnServer({ archive, jobWriter, logger: silentLogger, validate: false });
   const prisma = openPrismaClient(location);
   for (const user of Object.values(DEMO_USERS)) await addUser(prisma, { username: user.username, password: user.password, roles: [...user.roles], name: user.username.replace("-", " ") });
 

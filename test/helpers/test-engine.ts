@@ -54,16 +54,17 @@ export async function freshServerDatabase(): Promise<string> {
 }
 
 /** A connection to a test database for statements in the SQL all engines share (`?` placeholders, quoted camelCase aliases). */
-export interface TestDatabaseReader {
+export interface TestDatabaseConnection {
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
 /**
- * One connection kept open, for tests that look at what the server stored many times in a row (a
- * poll every few milliseconds cannot afford a new server connection each time).
+ * One connection kept open, read-only on SQLite unless `writable`: for tests that look at what the
+ * server stored many times in a row (a poll every few milliseconds cannot afford a new server
+ * connection each time).
  */
-export async function openDatabaseReader(db: string, options: { writable?: boolean } = {}): Promise<TestDatabaseReader> {
+export async function openTestDatabase(db: string, options: { writable?: boolean } = {}): Promise<TestDatabaseConnection> {
   const location = testDatabaseLocation(db);
   if (location.driver === "sqlite3") {
     const connection = new Database(location.file, { readonly: !options.writable });
@@ -92,24 +93,24 @@ export async function openDatabaseReader(db: string, options: { writable?: boole
   };
 }
 
-/** Test data made by one statement on a test database, in the SQL all engines share. */
-export async function writeDatabase(db: string, sql: string, params: readonly unknown[] = []): Promise<void> {
-  const connection = await openDatabaseReader(db, { writable: true });
+/** One statement on its own connection. */
+async function oneStatement<T>(db: string, sql: string, params: readonly unknown[], options: { writable?: boolean }): Promise<T[]> {
+  const connection = await openTestDatabase(db, options);
   try {
-    await connection.query(sql, params);
+    return await connection.query<T>(sql, params);
   } finally {
     await connection.close();
   }
 }
 
-/** Rows of one statement on a test database (see TestDatabaseReader). */
-export async function queryDatabase<T = Record<string, unknown>>(db: string, sql: string, params: readonly unknown[] = []): Promise<T[]> {
-  const reader = await openDatabaseReader(db);
-  try {
-    return await reader.query<T>(sql, params);
-  } finally {
-    await reader.close();
-  }
+/** Test data made by one statement on a test database, in the SQL all engines share. */
+export async function writeDatabase(db: string, sql: string, params: readonly unknown[] = []): Promise<void> {
+  await oneStatement(db, sql, params, { writable: true });
+}
+
+/** Rows of one statement on a test database. */
+export function queryDatabase<T = Record<string, unknown>>(db: string, sql: string, params: readonly unknown[] = []): Promise<T[]> {
+  return oneStatement<T>(db, sql, params, {});
 }
 
 /**

@@ -1,3 +1,4 @@
+import { logConnectionLost } from "../connection-lost.js";
 import type { DatabaseLocation } from "../dsn.js";
 import type { Logger } from "../../log.js";
 import { openServerDatabase } from "../server/database.js";
@@ -8,6 +9,6 @@ import { defaultReadPoolSize, ReadPool } from "./pool.js";
 export async function openReadPool(location: DatabaseLocation, options: { size?: number; logger?: Logger } = {}): Promise<ReadPool> {
   const size = defaultReadPoolSize(options.size);
   if (location.driver === "sqlite3") return new ReadPool(location.file, { size, logger: options.logger });
-  const onError = (error: Error) => options.logger?.warn(`database connection lost: ${error.message}`);
+  const onError = logConnectionLost(options.logger);
   return new ReadPool(new ServerReadExecutor(await openServerDatabase(location, { connectionLimit: size, onError }), size));
 }

@@ -1,9 +1,18 @@
 import { Client, fetchExchange } from "@urql/core";
 
-/** Not logged in, or the session expired: the server answers 401, and the app goes to the login page. */
+/** Set once the app is on its way to the login page. */
+let leaving = false;
+
+/**
+ * Not logged in, or the session expired: the server answers 401, and the app goes to the login page.
+ * Once only: a view's queries all get 401 together, and each further navigation would abort the last.
+ */
 const fetchOrLogin: typeof fetch = async (input, init) => {
   const response = await fetch(input, init);
-  if (response.status === 401) window.location.assign("/login");
+  if (response.status === 401 && !leaving) {
+    leaving = true;
+    window.location.assign("/login");
+  }
   return response;
 };
 
